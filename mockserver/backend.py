@@ -1,0 +1,301 @@
+"""The emulator's one backend object: accounts, jobs, records, the dialer, the journal.
+
+Methods are named after the operations they serve (``make``, ``newcall``,
+``cdr`` and the control API's). No HTTP here: the handlers parse, call one
+method and render.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from . import daytime, lint, phones, rows
+from .accounts import AccountState
+from .cdr import query as cdr_query
+from .clock import Clock
+from .config import Config
+from .errors import BadAccessToken, InvalidDate, InvalidField, UnknownApiKey
+from .journal import Entry, Journal
+from .models import Job, Record
+from .outcomes import ForcedTable
+from .scheduler import Scheduler
+from .simulation import Dialer
+from .validation import validator
+
+MAX_ROWS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class MakeReport:
+    status: int
+    lines: int
+    ok: int = 0
+    inserted: int = 0
+    errorcode: str = "0"
+    id: int = 0
+
+    def body(self) -> dict[str, Any]:
+        """Every value a string, as the vendor's page shows."""
+        return {
+            "report": {
+                "lines": str(self.lines),
+                "ok": str(self.ok),
+                "inserted": str(self.inserted),
+                "errorcode": self.errorcode,
+                "id": str(self.id),
+            }
+        }
+
+
+class Backend:
+    def __init__(self, config: Config, clock: Clock) -> None:
+        self.clock = clock
+        self.scheduler = Scheduler()
+        self.accounts: dict[str, AccountState] = {}
+        self.dialer = Dialer(self.scheduler, self.accounts)
+        self.seed = (
+            config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
+        )
+        self.journal = Journal(config.journal_size)
+        self.apply_config(config)
+        self.reset()
+
+    # -- configuration -------------------------------------------------------------------
+
+    def apply_config(self, config: Config) -> None:
+        """Takes a new configuration; what accounts that remain have accepted is kept."""
+        self.config = config
+        kept = {a.api_key for a in config.accounts}
+        for api_key in list(self.accounts):
+            if api_key not in kept:
+                del self.accounts[api_key]
+        for account in config.accounts:
+            state = self.accounts.get(account.api_key)
+            if state is None:
+                self.accounts[account.api_key] = AccountState(account)
+            else:
+                state.configure(account)
+        self.dialer.retry_interval = config.retry_interval
+        self.dialer.forced = ForcedTable(config.forced_outcomes)
+        self.journal.resize(config.journal_size)
+
+    def reset(self) -> None:
+        """Forgets jobs, calls, cdr and the journal; keeps the configuration and the clock."""
+        self.scheduler.clear()
+        for api_key, state in list(self.accounts.items()):
+            self.accounts[api_key] = AccountState(state.config)
+        self.jobs: dict[int, Job] = {}
+        self.journal.clear()
+        self._record_seq = 0
+        self.reseed(self.seed)
+
+    def reseed(self, seed: int) -> None:
+        """Job ids and call outcomes follow ``seed`` from now on."""
+        self.seed = seed
+        self.dialer.seed = seed
+        self._ids = random.Random(seed)
+
+    # -- the vendor's methods ------------------------------------------------------------------
+
+    def account(self, api_key: str) -> AccountState:
+        state = self.accounts.get(api_key)
+        if state is None:
+            raise UnknownApiKey(f"api key {api_key!r} is not an account of this emulator")
+        return state
+
+    def check_token(self, account: AccountState, fields: dict[str, Any]) -> None:
+        """newcall, cdr: no token is documented; one a client sends must match."""
+        token = fields.get("access_token")
+        if rows.given(token) and not _same(rows.text(token), account.config.access_token):
+            raise BadAccessToken("access_token: does not match the account's token")
+
+    def make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
+        account = self.account(api_key)
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            entry.warn("malformed_body", "(body)", f"body is not JSON: {exc}")
+            return MakeReport(400, 0, errorcode="5")
+        errors = validator("make.envelope").errors(payload)
+        for error in errors:
+            entry.warn("envelope", error.field, str(error))
+        if not _is_envelope(payload):
+            return MakeReport(400, 0, errorcode="5")
+        data = payload["query"].get("data")
+        lines = len(data) if isinstance(data, list) else 0
+        token = rows.text(payload["query"].get("access_token"))
+        if any(e.field == "query.access_token" for e in errors):
+            return MakeReport(401, lines, errorcode="1")
+        if not _same(token, account.config.access_token):
+            entry.warn(
+                "bad_access_token", "query.access_token", "does not match the account's token"
+            )
+            return MakeReport(401, lines, errorcode="1")
+        if any(e.field != "query.data" or e.keyword != "maxItems" for e in errors):
+            return MakeReport(400, lines, errorcode="5")
+        if lines > MAX_ROWS:
+            return MakeReport(413, lines, errorcode="4")
+        lint.unknown_fields(entry, payload, ("query",), "")
+        lint.unknown_fields(entry, payload["query"], ("access_token", "data"), "query.")
+        return self._make_job(account, data, entry)
+
+    def _make_job(self, account: AccountState, data: list[Any], entry: Entry) -> MakeReport:
+        now = self.clock.now()
+        job = self._new_job(account, "make", now)
+        job.lines = len(data)
+        batch: set[tuple[str, str]] = set()
+        invalid = duplicates = False
+        for index, spec, errors in rows.make_rows(data, account.config):
+            prefix = f"query.data[{index}]."
+            if isinstance(data[index], dict):
+                lint.unknown_fields(entry, data[index], lint.MAKE_ROW_FIELDS, prefix)
+                lint.numbers_for_strings(entry, data[index], lint.MAKE_ROW_FIELDS, prefix)
+            if spec is None:
+                invalid = True
+                for error in errors:
+                    entry.warn("row_rejected", error.field, f"row {index + 1} rejected: {error}")
+                continue
+            job.ok += 1
+            key = (spec.number, spec.scenario)
+            if key in batch or key in account.active:
+                duplicates = True
+                entry.warn(
+                    "duplicate_skipped", prefix + "phone", _duplicate(index, spec, key in batch)
+                )
+                continue
+            batch.add(key)
+            self._insert(account, job, spec, now)
+        job.errorcode = "3" if invalid else "2" if duplicates else "0"
+        return MakeReport(200, job.lines, job.ok, job.inserted, job.errorcode, job.id)
+
+    def newcall(self, api_key: str, fields: dict[str, Any], entry: Entry) -> dict[str, int]:
+        account = self.account(api_key)
+        self.check_token(account, fields)
+        lint.unknown_fields(entry, fields, lint.NEWCALL_FIELDS, "")
+        lint.numbers_for_strings(entry, fields, lint.NEWCALL_FIELDS, "")
+        lint.newcall_slips(entry, fields)
+        spec, errors = rows.newcall_row(fields, account.config)
+        if spec is None:
+            raise InvalidField("; ".join(map(str, errors)))
+        pending = account.active.get((spec.number, spec.scenario))
+        if pending is not None:
+            entry.warn("duplicate_skipped", "phone", _duplicate(0, spec, False))
+            return {"QUERY_ID": pending.job.id, "QUERY_COUNT": 0}
+        now = self.clock.now()
+        job = self._new_job(account, "newcall", now)
+        job.lines = job.ok = 1
+        self._insert(account, job, spec, now)
+        return {"QUERY_ID": job.id, "QUERY_COUNT": 1}
+
+    def cdr(self, api_key: str, fields: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
+        account = self.account(api_key)
+        self.check_token(account, fields)
+        lint.unknown_fields(entry, fields, lint.CDR_FIELDS, "")
+        errors = validator("cdr.request").errors(fields)
+        if errors:
+            dates = any(e.field in ("date_from", "date_to") for e in errors)
+            raise (InvalidDate if dates else InvalidField)("; ".join(map(str, errors)))
+        return cdr_query(account, fields, self.clock.now())
+
+    def _new_job(self, account: AccountState, kind: str, now: float) -> Job:
+        digits = self.config.id_digits
+        while True:
+            job_id = self._ids.randrange(10 ** (digits - 1), 10**digits)
+            if job_id not in self.jobs:
+                break
+        job = Job(job_id, account.config.api_key, kind, now)
+        self.jobs[job_id] = job
+        account.jobs[job_id] = job
+        return job
+
+    def _insert(self, account: AccountState, job: Job, spec: rows.RowSpec, now: float) -> None:
+        self._record_seq += 1
+        first_day = daytime.local(now, account.zone).date().toordinal()
+        record = Record(
+            self._record_seq,
+            job,
+            spec.row_id,
+            spec.name,
+            spec.phone,
+            spec.number,
+            spec.uuid,
+            spec.var1,
+            spec.var2,
+            spec.var3,
+            spec.scenario,
+            spec.start,
+            spec.stop,
+            first_day,
+            spec.maxcount,
+            now,
+        )
+        job.records.append(record)
+        job.inserted += 1
+        account.add(record)
+        self.dialer.enqueue(account, record, now)
+
+    # -- the clock ---------------------------------------------------------------------------
+
+    def iso(self, epoch: float) -> str:
+        """An emulator time in ISO 8601, in the first account's zone."""
+        return daytime.iso(epoch, next(iter(self.accounts.values())).zone)
+
+    def now_iso(self) -> str:
+        return self.iso(self.clock.now())
+
+    def run_due(self) -> int:
+        """Runs what is due now (the real-time driver calls this)."""
+        return self.scheduler.run_until(self.clock.now())
+
+    def move_to(self, when: float) -> int:
+        """Moves the clock forward to ``when``, running every event due on the way, in order."""
+        ran = self.scheduler.run_until(when, self.clock.move_to)
+        self.clock.move_to(when)
+        return ran
+
+    def find_records(
+        self,
+        *,
+        api_key: str | None = None,
+        state: str | None = None,
+        phone: str | None = None,
+        job: int | None = None,
+    ) -> list[tuple[AccountState, Record]]:
+        """Records matching every filter given, oldest first, through an index where one applies."""
+        found: list[tuple[AccountState, Record]] = []
+        accounts = [self.account(api_key)] if api_key is not None else list(self.accounts.values())
+        number = phones.normalise(phone) if phone else None
+        for account in accounts:
+            if job is not None:
+                candidates = account.jobs[job].records if job in account.jobs else []
+            elif number is not None:
+                candidates = account.by_number.get(number, [])
+            else:
+                candidates = list(account.records.values())
+            found.extend(
+                (account, r)
+                for r in candidates
+                if (state is None or r.state == state) and (number is None or r.number == number)
+            )
+        found.sort(key=lambda pair: pair[1].seq)
+        return found
+
+
+def _is_envelope(payload: Any) -> bool:
+    return isinstance(payload, dict) and isinstance(payload.get("query"), dict)
+
+
+def _same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _duplicate(index: int, spec: rows.RowSpec, in_batch: bool) -> str:
+    where = "an earlier row of this batch" if in_batch else "a pending call of this account"
+    return (
+        f"row {index + 1}: {spec.phone} (scenario {spec.scenario}) duplicates {where}; "
+        "counted in ok, not inserted"
+    )

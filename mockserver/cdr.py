@@ -1,0 +1,42 @@
+"""The cdr query: an inclusive range of local dates, maybe one number, ordered by TIME then id."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from . import daytime, phones
+from .accounts import AccountState
+from .errors import DateRangeReversed, InvalidDate
+from .views import cdr_row
+
+
+def _date(fields: dict[str, Any], name: str, today: date) -> date:
+    value = fields.get(name)
+    if value in (None, ""):
+        return today
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidDate(f"{name}: {value!r} is not a date YYYY-MM-DD") from None
+
+
+def query(account: AccountState, fields: dict[str, Any], now: float) -> list[dict[str, Any]]:
+    zone = account.zone
+    today = daytime.local(now, zone).date()
+    first, last = _date(fields, "date_from", today), _date(fields, "date_to", today)
+    if first > last:
+        raise DateRangeReversed(f"date_from: {first} is after date_to {last}")
+    low = daytime.day_start(first, zone)
+    high = daytime.day_start(last + timedelta(days=1), zone)
+    to = fields.get("to")
+    if to not in (None, ""):
+        matches = [
+            r
+            for r in account.by_number.get(phones.normalise(str(to)), ())
+            if r.last_time is not None and low <= r.last_time < high
+        ]
+        matches.sort(key=account.cdr_key)
+        return [cdr_row(r, zone) for r in matches]
+    keys = account.cdr.irange((low,), (high,), inclusive=(True, False))
+    return [cdr_row(account.records[seq], zone) for _, _, seq in keys]

@@ -1,0 +1,113 @@
+"""The ``autodialer-mock`` command: ``serve`` (the default) starts the emulator."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .config import Config, load_file
+from .errors import ConfigError
+
+COMMANDS = ("serve",)
+log = logging.getLogger("autodialer-mock")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autodialer-mock",
+        description="A stateful emulator of the Autodialer REST API (make, newcall, cdr).",
+    )
+    parser.add_argument("--version", action="version", version=f"autodialer-mock {__version__}")
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="run the emulator (the default command)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--config", metavar="FILE", help="a TOML or YAML configuration file")
+    serve.add_argument("--clock", choices=("real", "manual"), help="real time (default) or manual")
+    serve.add_argument("--speed", type=float, metavar="N", help="run the real clock N times faster")
+    serve.add_argument(
+        "--start", metavar="ISO", help="the emulator's start time, ISO 8601 with offset"
+    )
+    serve.add_argument("--seed", type=int, metavar="N", help="seed of job ids and call outcomes")
+    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    return parser
+
+
+def build_config(args: argparse.Namespace) -> Config:
+    """The file's configuration with the command line's options on top."""
+    config = load_file(args.config) if args.config else Config()
+    if args.clock:
+        config.clock.mode = args.clock
+    if args.speed is not None:
+        if args.speed <= 0:
+            raise ConfigError("--speed: must be a number > 0")
+        config.clock.speed = args.speed
+    if args.start:
+        config.clock.start = args.start
+    if args.seed is not None:
+        if args.seed < 0:
+            raise ConfigError("--seed: must be a non-negative integer")
+        config.seed = args.seed
+    return config
+
+
+def serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from .server.app import clock_for, create_app
+    from .server.keys import BACKEND
+
+    try:
+        config = build_config(args)
+        clock = clock_for(config)
+    except (ConfigError, ValueError) as exc:
+        print(f"autodialer-mock: refused configuration: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(config, clock)
+    backend = app[BACKEND]
+    if not _is_loopback(args.host):
+        log.warning(
+            "listening on %s: the control API /_mock/ is reachable from the network", args.host
+        )
+    accounts = ", ".join(f"{a.api_key} (token {a.access_token})" for a in config.accounts)
+    speed = f" x{clock.speed:g}" if clock.mode == "real" and clock.speed != 1 else ""
+    print(
+        f"autodialer-mock {__version__} on http://{args.host}:{args.port}\n"
+        f"  clock: {clock.mode}{speed}, now {backend.now_iso()}; seed {backend.seed}\n"
+        f"  accounts: {accounts}\n"
+        f"  control API: http://{args.host}:{args.port}/_mock/",
+        flush=True,
+    )
+    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "serve")
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(args, "log_level", "info").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""The emulator's configuration: accounts, scenarios, forced outcomes, clock, limits.
+
+Read from a TOML or YAML file (``--config``) or ``PUT /_mock/config``, checked
+against ``schemas/config.json`` and then for what a schema cannot say (zones,
+ranges, duplicate keys). Every refusal names the key.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+from .outcomes import FIXED_RULES, STATUSES
+from .validation import validator
+
+DEFAULT_OUTCOMES = {"ANSWER": 60, "NOANSWER": 20, "BUSY": 10, "CONGESTION": 5, "CHANUNAVAIL": 5}
+DEFAULT_ANSWERS = {"да": 50, "нет": 25, "перезвоните позже": 15, "": 10}
+DEFAULT_CAUSES = {
+    "ANSWER": 16,
+    "BUSY": 17,
+    "NOANSWER": 19,
+    "CONGESTION": 34,
+    "CHANUNAVAIL": 1,
+    "CANCEL": 16,
+}
+DEFAULT_RING = {
+    "ANSWER": (3, 20),
+    "NOANSWER": (30, 40),
+    "BUSY": (1, 4),
+    "CONGESTION": (0, 2),
+    "CHANUNAVAIL": (0, 2),
+    "CANCEL": (5, 25),
+}
+DEFAULT_PHRASES = [
+    "Здравствуйте, {name}! Это автоматический звонок.",
+    "Вам удобно сейчас говорить? Скажите «да» или «нет».",
+]
+
+
+@dataclass
+class Scenario:
+    id: str
+    name: str = ""
+    phrases: list[str] = field(default_factory=lambda: list(DEFAULT_PHRASES))
+    outcomes: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_OUTCOMES))
+    answers: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_ANSWERS))
+    causes: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CAUSES))
+    talk_seconds: tuple[float, float] = (5, 90)
+    ring_seconds: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(DEFAULT_RING))
+
+
+@dataclass
+class Account:
+    api_key: str
+    access_token: str
+    timezone: str = "Europe/Moscow"
+    dial_lines: int = 10
+    campaign_days: int = 7
+    retry_interval: float | None = None
+    scenarios: list[Scenario] = field(default_factory=lambda: [Scenario(id="1", name="Demo")])
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def scenario(self, scenario_id: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.id == scenario_id), None)
+
+
+@dataclass
+class ForcedRule:
+    suffix: str
+    status: str
+    answer: str = ""
+
+
+@dataclass
+class ClockConfig:
+    mode: str = "real"
+    speed: float = 1.0
+    start: str | None = None
+
+
+@dataclass
+class Config:
+    seed: int | None = None
+    retry_interval: float = 600
+    body_limit: int = 2 * 1024 * 1024
+    journal_size: int = 10_000
+    id_digits: int = 17
+    clock: ClockConfig = field(default_factory=ClockConfig)
+    forced_outcomes: list[ForcedRule] = field(default_factory=list)
+    accounts: list[Account] = field(
+        default_factory=lambda: [Account(api_key="apikey", access_token="client-key")]
+    )
+
+    def account(self, api_key: str) -> Account | None:
+        return next((a for a in self.accounts if a.api_key == api_key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def from_dict(data: Any, source: str = "config") -> Config:
+    """A checked :class:`Config`; raises :class:`ConfigError` naming the first bad key."""
+    errors = validator("config").errors(data)
+    if errors:
+        raise ConfigError(f"{source}: " + "; ".join(map(str, errors)))
+    data = copy.deepcopy(data)
+    accounts = [
+        _account(a, f"accounts[{i}]", source) for i, a in enumerate(data.pop("accounts", []))
+    ]
+    rules = [ForcedRule(**r) for r in data.pop("forced_outcomes", [])]
+    for i, rule in enumerate(rules):
+        if rule.suffix in FIXED_RULES:
+            raise ConfigError(
+                f"{source}: forced_outcomes[{i}].suffix: {rule.suffix!r} is in the fixed table "
+                "of forced outcomes; use a longer suffix"
+            )
+    config = Config(clock=ClockConfig(**data.pop("clock", {})), forced_outcomes=rules, **data)
+    if accounts:
+        config.accounts = accounts
+    _unique([a.api_key for a in config.accounts], "accounts[].api_key", source)
+    return config
+
+
+def _account(data: dict[str, Any], where: str, source: str) -> Account:
+    scenarios = [
+        _scenario(s, f"{where}.scenarios[{i}]", source)
+        for i, s in enumerate(data.pop("scenarios", []))
+    ]
+    account = Account(**data)
+    if scenarios:
+        account.scenarios = scenarios
+    try:
+        account.zone  # noqa: B018 - resolving the zone is the check
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{source}: {where}.timezone: {account.timezone!r} is not an IANA time zone"
+        ) from None
+    _unique([s.id for s in account.scenarios], f"{where}.scenarios[].id", source)
+    return account
+
+
+def _scenario(data: dict[str, Any], where: str, source: str) -> Scenario:
+    scenario = Scenario(id=data["id"])
+    for key in ("name", "phrases", "outcomes", "answers"):
+        if key in data:
+            setattr(scenario, key, data[key])
+    scenario.causes = {**DEFAULT_CAUSES, **data.get("causes", {})}
+    ranges = {"talk_seconds": data.get("talk_seconds", scenario.talk_seconds)}
+    ranges |= {
+        f"ring_seconds.{k}": v for k, v in {**DEFAULT_RING, **data.get("ring_seconds", {})}.items()
+    }
+    for key, (low, high) in ranges.items():
+        if low > high:
+            raise ConfigError(f"{source}: {where}.{key}: must be [min, max] with min <= max")
+    scenario.talk_seconds = tuple(ranges["talk_seconds"])
+    scenario.ring_seconds = {s: tuple(ranges[f"ring_seconds.{s}"]) for s in STATUSES}
+    if not any(w > 0 for w in scenario.outcomes.values()):
+        raise ConfigError(f"{source}: {where}.outcomes: needs at least one weight > 0")
+    return scenario
+
+
+def _unique(values: list[str], key: str, source: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ConfigError(f"{source}: {key}: {value!r} appears twice")
+        seen.add(value)
+
+
+def load_file(path: str | Path) -> Config:
+    """Reads a ``.toml``, ``.yaml`` or ``.yml`` file."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        if path.suffix == ".toml":
+            data = _toml().loads(text)
+        elif path.suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        else:
+            raise ConfigError(f"{path}: the file name must end in .toml, .yaml or .yml")
+    except ValueError as exc:  # TOMLDecodeError and YAMLError's parse errors
+        raise ConfigError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("yaml"):
+            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        raise
+    return from_dict(data, str(path))
+
+
+def _toml() -> Any:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib

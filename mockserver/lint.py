@@ -1,0 +1,111 @@
+"""Contract slips the real service would swallow silently, found in a request's fields.
+
+Each becomes a warning in the journal, so a client's own tests can fail on them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from .journal import Entry
+
+MAKE_ROW_FIELDS = (
+    "id",
+    "name",
+    "phone",
+    "UUID",
+    "var1",
+    "var2",
+    "var3",
+    "statdialertime",
+    "stopdialertime",
+    "maxcount",
+    "generationtype",
+)
+NEWCALL_FIELDS = (
+    "id",
+    "name",
+    "phone",
+    "UUID",
+    "var1",
+    "var2",
+    "var3",
+    "timestart",
+    "timestop",
+    "maxcount",
+    "generationtype",
+    "access_token",
+)
+CDR_FIELDS = ("date_from", "date_to", "to", "access_token")
+
+#: Names from the other method, or the spelling people expect, mapped to the documented one.
+HINTS = {
+    "startdialertime": "statdialertime",
+    "startdialtime": "statdialertime",
+    "timestart": "statdialertime",
+    "timestop": "stopdialertime",
+    "statdialertime": "timestart",
+    "stopdialertime": "timestop",
+    "uuid": "UUID",
+    "date_start": "date_from",
+    "date_end": "date_to",
+    "phone": "to",
+}
+
+_EXACT_LIMIT = 2**53
+
+
+def unknown_fields(entry: Entry, data: dict[str, Any], known: tuple[str, ...], prefix: str) -> None:
+    for key in data:
+        if key in known:
+            continue
+        hint = HINTS.get(key) if HINTS.get(key) in known else None
+        if hint is None:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            folded = [k for k in known if k.lower() == key.lower()]
+            hint = (folded or close or [None])[0]
+        where = f"{prefix}{key}"
+        message = f"unknown field {key!r} is ignored"
+        if hint:
+            message += f"; did you mean {hint!r}?"
+        entry.warn("unknown_field", where, message)
+
+
+def numbers_for_strings(
+    entry: Entry, data: dict[str, Any], fields: tuple[str, ...], prefix: str
+) -> None:
+    """The vendor documents these fields as strings; numbers work but risk precision and format."""
+    for key in fields:
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        where = f"{prefix}{key}"
+        if isinstance(value, float) or abs(value) >= _EXACT_LIMIT:
+            entry.warn(
+                "lossy_number",
+                where,
+                f"{key} is the JSON number {value!r}, which loses precision in clients that "
+                "parse numbers as floating point; send it as a string",
+            )
+        else:
+            entry.warn(
+                "number_for_string",
+                where,
+                f"{key} is documented as a string, got the number {value}",
+            )
+
+
+def newcall_slips(entry: Entry, fields: dict[str, Any]) -> None:
+    if "id" in fields and str(fields["id"]).strip() not in ("0", ""):
+        entry.warn("id_not_zero", "id", f"id is documented as always 0, got {fields['id']!r}")
+    if _blank(fields.get("timestart")) and _blank(fields.get("timestop")):
+        entry.warn(
+            "dialled_at_once",
+            "timestart",
+            "neither timestart nor timestop given: the call is dialled at once, day or night",
+        )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""

@@ -1,0 +1,76 @@
+"""Jobs, records and attempts: the emulator's state, free of any transport."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PENDING = "pending"  # waiting for its window, a free line or a retry
+DIALING = "dialing"  # an attempt is in progress on a dial line
+COMPLETED = "completed"  # answered, or attempts (or windows) used up after at least one attempt
+EXPIRED = "expired"  # never dialled: its windows ran out first
+
+#: The only moves a record makes; anything else is a bug, caught at once.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    # pending -> completed: windows ran out after at least one attempt
+    PENDING: frozenset({DIALING, EXPIRED, COMPLETED}),
+    DIALING: frozenset({PENDING, COMPLETED}),
+    COMPLETED: frozenset(),
+    EXPIRED: frozenset(),
+}
+STATES = tuple(TRANSITIONS)
+
+
+@dataclass(slots=True, eq=False)
+class Attempt:
+    started: float
+    ended: float
+    code: str
+    sec: int
+    answer: str
+
+
+@dataclass(slots=True, eq=False)
+class Job:
+    id: int
+    api_key: str
+    kind: str  # "make" or "newcall"
+    created: float
+    lines: int = 0
+    ok: int = 0
+    inserted: int = 0
+    errorcode: str = "0"
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class Record:
+    seq: int  # unique per emulator run: the key of outcome draws and of the cdr order's tie-break
+    job: Job
+    row_id: str  # the client's own ``id``
+    name: str
+    phone: str  # as submitted (cdr's DST)
+    number: str  # normalised (duplicates, the ``to`` filter)
+    uuid: str
+    var1: str
+    var2: str
+    var3: str
+    scenario: str
+    start: int | None  # daily window in seconds after local midnight; None: any time
+    stop: int | None
+    first_day: int  # date ordinal, in the account's zone, of the upload
+    maxcount: int
+    created: float
+    state: str = PENDING
+    attempts: int = 0
+    next_at: float | None = None  # when it is next due, while pending
+    dialing_since: float | None = None
+    last_time: float | None = None  # start of the last finished attempt (cdr TIME)
+    code: str = ""
+    sec: int = 0
+    answer: str = ""
+    history: list[Attempt] | None = None
+
+    def move(self, state: str) -> None:
+        if state not in TRANSITIONS[self.state]:
+            raise RuntimeError(f"record {self.seq}: {self.state} -> {state} is not a valid move")
+        self.state = state

@@ -1,0 +1,112 @@
+"""How an attempt ends: forced rules by the number's last digits, else the scenario's seeded mix.
+
+Draws are a pure function of (seed, record, attempt, purpose), so a record's
+outcome does not depend on what other records or accounts did: the same seed,
+requests and clock moves give the same cdr.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import ForcedRule, Scenario
+
+STATUSES = ("ANSWER", "BUSY", "NOANSWER", "CONGESTION", "CHANUNAVAIL", "CANCEL")
+
+#: The fixed table (like payment providers' test cards): last four digits -> (status, answer).
+FIXED_RULES: dict[str, tuple[str, str]] = {
+    "0000": ("ANSWER", "да"),
+    "0001": ("BUSY", ""),
+    "0002": ("NOANSWER", ""),
+    "0003": ("CONGESTION", ""),
+    "0004": ("CHANUNAVAIL", ""),
+    "0005": ("ANSWER", "нет"),
+    "0006": ("ANSWER", ""),
+    "0007": ("CANCEL", ""),
+}
+
+_MASK = (1 << 64) - 1
+
+
+def draw(seed: int, record: int, attempt: int, purpose: int) -> float:
+    """A uniform number in [0, 1) from splitmix64 over the four inputs: cheap and reproducible."""
+    x = (seed * 0x9E3779B97F4A7C15 + record * 0xBF58476D1CE4E5B9) & _MASK
+    x = (x + attempt * 0x94D049BB133111EB + purpose * 0x2545F4914F6CDD1D) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    x ^= x >> 31
+    return (x >> 11) / float(1 << 53)
+
+
+class WeightedChoice:
+    """Picks a key of a weight table with a uniform number; zero weights are never picked."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        items = [(k, w) for k, w in weights.items() if w > 0]
+        self.keys = [k for k, _ in items]
+        self.bounds = list(accumulate(w for _, w in items))
+
+    def pick(self, u: float) -> str:
+        if not self.keys:
+            return ""
+        return self.keys[min(bisect_right(self.bounds, u * self.bounds[-1]), len(self.keys) - 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str
+    cause: int
+    ring: int
+    talk: int
+    answer: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.status}/{self.cause}"
+
+
+class ForcedTable:
+    """The fixed four-digit table plus configured rules; the longest matching suffix wins."""
+
+    def __init__(self, extra: list[ForcedRule]) -> None:
+        rules = dict(FIXED_RULES)
+        rules.update({r.suffix: (r.status, r.answer) for r in extra})
+        self.rules = rules
+        self.lengths = sorted({len(s) for s in rules}, reverse=True)
+
+    def match(self, number: str) -> tuple[str, str] | None:
+        for length in self.lengths:
+            found = self.rules.get(number[-length:])
+            if found is not None:
+                return found
+        return None
+
+
+class OutcomePicker:
+    """Decides every attempt of one scenario."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.statuses = WeightedChoice(scenario.outcomes)
+        self.answers = WeightedChoice(scenario.answers)
+
+    def decide(
+        self, forced: tuple[str, str] | None, seed: int, record: int, attempt: int
+    ) -> Outcome:
+        sc = self.scenario
+        if forced is not None:
+            status, answer = forced
+        else:
+            status = self.statuses.pick(draw(seed, record, attempt, 1)) or "NOANSWER"
+            answer = self.answers.pick(draw(seed, record, attempt, 2)) if status == "ANSWER" else ""
+        low, high = sc.ring_seconds[status]
+        ring = round(low + (high - low) * draw(seed, record, attempt, 3))
+        talk = 0
+        if status == "ANSWER":
+            low, high = sc.talk_seconds
+            talk = max(1, round(low + (high - low) * draw(seed, record, attempt, 4)))
+        return Outcome(status, sc.causes[status], ring, talk, answer)

@@ -1,0 +1,81 @@
+"""The application factory and its route table."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import web
+
+from ..backend import Backend
+from ..clock import Clock, parse_iso
+from ..config import Config
+from ..errors import ApiError
+from . import control, render, vendor
+from .driver import ClockDriver
+from .keys import BACKEND, DRIVER
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def clock_for(config: Config) -> Clock:
+    start = parse_iso(config.clock.start) if config.clock.start else None
+    return Clock(config.clock.mode, config.clock.speed, start)
+
+
+@web.middleware
+async def error_bodies(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every refusal, ours or aiohttp's, gets the error body; a bug answers 500, never a crash."""
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return render.error(exc)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return render.http_error(exc, request)
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render.ok(
+            render.error_body("internal_error", "the emulator failed; see its log"), 500
+        )
+
+
+async def _driver(app: web.Application) -> AsyncIterator[None]:
+    app[DRIVER].start()
+    yield
+    await app[DRIVER].stop()
+
+
+def add_routes(app: web.Application) -> None:
+    # Control routes come first: an api key never starts with '_', so they never clash.
+    router = app.router
+    router.add_get("/_mock/clock", control.get_clock)
+    router.add_post("/_mock/clock/advance", control.advance_clock)
+    router.add_post("/_mock/clock/set", control.set_clock)
+    router.add_post("/_mock/reset", control.reset)
+    router.add_post("/_mock/seed", control.seed)
+    router.add_get("/_mock/jobs", control.jobs)
+    router.add_get("/_mock/calls", control.calls)
+    router.add_get("/_mock/journal", control.journal)
+    router.add_get("/_mock/config", control.get_config)
+    router.add_put("/_mock/config", control.put_config)
+    key = "/{api_key:[^/_][^/]*}"
+    for slash in ("", "/"):
+        router.add_post(f"{key}/make{slash}", vendor.make)
+        for name, handler in (("newcall", vendor.newcall), ("cdr", vendor.cdr)):
+            router.add_get(f"{key}/{name}{slash}", handler, allow_head=False)
+            router.add_post(f"{key}/{name}{slash}", handler)
+    router.add_route("*", key + "/{method:[^/]+}{slash:/?}", vendor.unknown_method)
+
+
+def create_app(config: Config | None = None, clock: Clock | None = None) -> web.Application:
+    config = config or Config()
+    backend = Backend(config, clock or clock_for(config))
+    app = web.Application(client_max_size=config.body_limit, middlewares=[error_bodies])
+    app[BACKEND] = backend
+    app[DRIVER] = ClockDriver(backend)
+    app.cleanup_ctx.append(_driver)
+    add_routes(app)
+    return app

@@ -1,0 +1,167 @@
+"""The control API under /_mock/: the clock, reset, seed, jobs, calls, journal, configuration."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from .. import config as config_module
+from ..backend import Backend
+from ..clock import parse_iso
+from ..errors import InvalidField, MalformedBody
+from ..models import STATES
+from ..validation import validator
+from ..views import job_view, record_view
+from . import render
+from .keys import BACKEND, DRIVER
+
+MAX_PAGE = 10_000
+
+
+async def _json(request: web.Request, schema: str | None = None) -> Any:
+    body = await request.read()
+    try:
+        data = json.loads(body) if body.strip() else {}
+    except (ValueError, RecursionError) as exc:
+        raise MalformedBody(f"body: not valid JSON ({exc})") from None
+    if schema is not None:
+        errors = validator(schema).errors(data)
+        if errors:
+            raise InvalidField("; ".join(map(str, errors)))
+    return data
+
+
+def _int(
+    request: web.Request, name: str, default: int | None, low: int = 0, high: int | None = None
+) -> int | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        upper = f" to {high}" if high is not None else " or more"
+        raise InvalidField(f"{name}: must be an integer from {low}{upper} (got {raw!r})")
+    return int(raw)
+
+
+def clock_view(backend: Backend, events: int | None = None) -> dict[str, Any]:
+    clock = backend.clock
+    view: dict[str, Any] = {"now": backend.now_iso(), "mode": clock.mode, "speed": clock.speed}
+    if events is not None:
+        view["events"] = events
+    return view
+
+
+async def get_clock(request: web.Request) -> web.Response:
+    return render.ok(clock_view(request.app[BACKEND]))
+
+
+async def advance_clock(request: web.Request) -> web.Response:
+    data = await _json(request, "control.advance")
+    backend = request.app[BACKEND]
+    events = backend.move_to(backend.clock.now() + data["seconds"])
+    request.app[DRIVER].wake()
+    return render.ok(clock_view(backend, events))
+
+
+async def set_clock(request: web.Request) -> web.Response:
+    data = await _json(request, "control.set")
+    backend = request.app[BACKEND]
+    when = parse_iso(data["now"])
+    if when < backend.clock.now():
+        raise InvalidField(
+            f"now: {data['now']} is before the emulator's now {backend.now_iso()}; "
+            "the clock only moves forward"
+        )
+    events = backend.move_to(when)
+    request.app[DRIVER].wake()
+    return render.ok(clock_view(backend, events))
+
+
+async def reset(request: web.Request) -> web.Response:
+    backend = request.app[BACKEND]
+    backend.reset()
+    return render.ok({"reset": True, "seed": backend.seed})
+
+
+async def seed(request: web.Request) -> web.Response:
+    data = await _json(request, "control.seed")
+    request.app[BACKEND].reseed(data["seed"])
+    return render.ok({"seed": data["seed"]})
+
+
+def _page(request: web.Request, items: list[Any]) -> dict[str, Any]:
+    limit = _int(request, "limit", 100, 1, MAX_PAGE)
+    offset = _int(request, "offset", 0)
+    assert limit is not None and offset is not None
+    return {
+        "total": len(items),
+        "offset": offset,
+        "limit": limit,
+        "items": items[offset : offset + limit],
+    }
+
+
+async def jobs(request: web.Request) -> web.Response:
+    backend = request.app[BACKEND]
+    api_key = request.query.get("api_key")
+    accounts = [backend.account(api_key)] if api_key else list(backend.accounts.values())
+    found = sorted(
+        ((a, j) for a in accounts for j in a.jobs.values()),
+        key=lambda pair: (pair[1].created, pair[1].id),
+    )
+    page = _page(request, found)
+    page["items"] = [job_view(j, a.zone) for a, j in page["items"]]
+    return render.ok(page)
+
+
+async def calls(request: web.Request) -> web.Response:
+    query = request.query
+    state = query.get("state") or None
+    if state is not None and state not in STATES:
+        raise InvalidField(f"state: must be one of {', '.join(STATES)} (got {state!r})")
+    found = request.app[BACKEND].find_records(
+        api_key=query.get("api_key") or None,
+        state=state,
+        phone=query.get("phone") or None,
+        job=_int(request, "job", None),
+    )
+    page = _page(request, found)
+    page["items"] = [record_view(r, a.zone) for a, r in page["items"]]
+    return render.ok(page)
+
+
+async def journal(request: web.Request) -> web.Response:
+    query = request.query
+    backend = request.app[BACKEND]
+    entries = backend.journal.entries(
+        api_key=query.get("api_key") or None,
+        operation=query.get("operation") or None,
+        warnings_only=query.get("warnings") in ("1", "true", "yes"),
+    )
+    page = _page(request, entries)
+    page["items"] = [{**e.to_dict(), "at": backend.iso(e.at)} for e in page["items"]]
+    return render.ok(page)
+
+
+async def get_config(request: web.Request) -> web.Response:
+    return render.ok(request.app[BACKEND].config.to_dict())
+
+
+async def put_config(request: web.Request) -> web.Response:
+    backend = request.app[BACKEND]
+    data = await _json(request)
+    new = config_module.from_dict(data, "config")
+    old = backend.config.clock
+    if isinstance(data, dict) and "clock" not in data:
+        new.clock = old
+    if (new.clock.mode, new.clock.speed) != (old.mode, old.speed):
+        raise InvalidField(
+            "clock: mode and speed are set at start (--clock, --speed); "
+            "move the clock with /_mock/clock/advance or /_mock/clock/set"
+        )
+    backend.apply_config(new)
+    if new.seed is not None and new.seed != backend.seed:
+        backend.reseed(new.seed)
+    return render.ok(backend.config.to_dict())

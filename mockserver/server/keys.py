@@ -1,0 +1,11 @@
+"""Typed application state (aiohttp ``AppKey``): no module-level globals."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..backend import Backend
+from .driver import ClockDriver
+
+BACKEND = web.AppKey("backend", Backend)
+DRIVER = web.AppKey("driver", ClockDriver)

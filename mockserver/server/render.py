@@ -1,0 +1,40 @@
+"""JSON responses and the one place where errors become the error body."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+
+from ..errors import ApiError
+
+dumps = partial(json.dumps, ensure_ascii=False)
+
+
+def ok(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=dumps)
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def error(exc: ApiError) -> web.Response:
+    return ok(error_body(exc.code, exc.message), exc.status)
+
+
+def http_error(exc: web.HTTPException, request: web.Request) -> web.Response:
+    """Turns aiohttp's own refusals (404, 405, 413) into the error body."""
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        limit = request.app._client_max_size
+        code, message = "body_too_large", f"body: larger than the limit of {limit} bytes"
+    elif isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        code, message = "method_not_allowed", f"{request.method} {request.path}: use {allowed}"
+    elif isinstance(exc, web.HTTPNotFound):
+        code, message = "not_found", f"{request.path}: no such route"
+    else:
+        code, message = exc.reason.lower().replace(" ", "_"), exc.text or exc.reason
+    return ok(error_body(code, message), exc.status)

@@ -1,0 +1,97 @@
+"""The vendor's methods: make, newcall, cdr (and a helpful 404 for any other method name)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from ..errors import ApiError, MethodNotAllowed, NotFound
+from ..journal import Entry
+from . import render
+from .keys import BACKEND
+from .parsing import read_body, read_fields
+
+METHODS = ("make", "newcall", "cdr")
+Inner = Callable[[web.Request, Entry, bytes], Awaitable[web.Response]]
+
+
+def journalled(
+    operation: str,
+) -> Callable[[Inner], Callable[[web.Request], Awaitable[web.Response]]]:
+    """Records the request, its contract warnings and its answer in the journal."""
+
+    def wrap(inner: Inner) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def handler(request: web.Request) -> web.Response:
+            backend = request.app[BACKEND]
+            refused: web.HTTPRequestEntityTooLarge | None = None
+            try:
+                body = await read_body(request)
+            except web.HTTPRequestEntityTooLarge as exc:
+                body, refused = b"", exc
+            entry = backend.journal.start(
+                at=backend.clock.now(),
+                method=request.method,
+                path=request.path,
+                api_key=request.match_info.get("api_key", ""),
+                operation=operation,
+                query=dict(request.query),
+                body=body,
+            )
+            try:
+                if refused is not None:
+                    raise refused
+                response = await inner(request, entry, body)
+            except ApiError as exc:
+                response = render.error(exc)
+            except web.HTTPRequestEntityTooLarge as exc:  # also raised by the multipart reader
+                entry.warn("body_too_large", "(body)", "the body is over the limit")
+                response = render.http_error(exc, request)
+            entry.finish(response.status, response.text or "")
+            response.headers["X-Mock-Journal-Id"] = str(entry.id)
+            return response
+
+        return handler
+
+    return wrap
+
+
+async def _fields(request: web.Request, entry: Entry, body: bytes) -> dict[str, Any]:
+    fields, repeated = await read_fields(request, body)
+    for name in repeated:
+        entry.warn(
+            "repeated_field", name, f"{name} is given more than once; the last value is used"
+        )
+    return fields
+
+
+@journalled("make")
+async def make(request: web.Request, entry: Entry, body: bytes) -> web.Response:
+    report = request.app[BACKEND].make(request.match_info["api_key"], body, entry)
+    return render.ok(report.body(), report.status)
+
+
+@journalled("newcall")
+async def newcall(request: web.Request, entry: Entry, body: bytes) -> web.Response:
+    fields = await _fields(request, entry, body)
+    return render.ok(request.app[BACKEND].newcall(request.match_info["api_key"], fields, entry))
+
+
+@journalled("cdr")
+async def cdr(request: web.Request, entry: Entry, body: bytes) -> web.Response:
+    fields = await _fields(request, entry, body)
+    return render.ok(request.app[BACKEND].cdr(request.match_info["api_key"], fields, entry))
+
+
+@journalled("unknown")
+async def unknown_method(request: web.Request, entry: Entry, body: bytes) -> web.Response:
+    request.app[BACKEND].account(request.match_info["api_key"])
+    method = request.match_info["method"]
+    if method in METHODS:
+        allowed = "POST" if method == "make" else "GET or POST"
+        raise MethodNotAllowed(f"{request.method} {request.path}: {method} takes {allowed}")
+    close = difflib.get_close_matches(method, METHODS, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise NotFound(f"{method!r} is not a method of the API ({', '.join(METHODS)}){hint}")

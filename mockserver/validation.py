@@ -1,0 +1,113 @@
+"""Validation against the package's JSON Schemas, with errors that name the field and the rule.
+
+A schema may carry an ``x-rule`` annotation: the human wording of its rule. When
+a value breaks a schema, the nearest ``x-rule`` on the failing branch is used, so
+that ``anyOf`` alternatives (string or number) still read as one plain rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+import schemas
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One broken rule: ``field`` is a dotted path such as ``query.data[2].phone``."""
+
+    field: str
+    rule: str
+    value: Any = None
+    keyword: str = ""
+
+    def __str__(self) -> str:
+        if self.rule == "required field is missing":
+            return f"{self.field}: {self.rule}"
+        return f"{self.field}: {self.rule} (got {_short(self.value)})"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def join_path(prefix: str, parts: Any) -> str:
+    out = prefix
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{part}" if out else str(part)
+    return out or "(body)"
+
+
+@cache
+def _registry() -> Registry:
+    resources = [
+        (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
+        for schema in schemas.load_all().values()
+    ]
+    return Registry().with_resources(resources)
+
+
+class SchemaValidator:
+    """Validates instances against one schema of ``schemas/``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._validator = Draft202012Validator(schemas.load(name), registry=_registry())
+
+    def is_valid(self, instance: Any) -> bool:
+        return self._validator.is_valid(instance)
+
+    def errors(self, instance: Any, prefix: str = "") -> list[FieldError]:
+        """Every broken rule, the first one per field, sorted by field."""
+        found: dict[str, FieldError] = {}
+        for error in self._validator.iter_errors(instance):
+            for field_error in _explain(error, prefix):
+                found.setdefault(field_error.field, field_error)
+        return sorted(found.values(), key=lambda e: e.field)
+
+
+def _explain(error: ValidationError, prefix: str) -> list[FieldError]:
+    if error.validator == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        return [
+            FieldError(
+                join_path(prefix, [*error.absolute_path, name]),
+                "required field is missing",
+                keyword="required",
+            )
+            for name in error.validator_value
+            if name not in present
+        ]
+    rule = _rule_of(error)
+    path = join_path(prefix, error.absolute_path)
+    return [FieldError(path, rule, error.instance, str(error.validator))]
+
+
+def _rule_of(error: ValidationError) -> str:
+    """The ``x-rule`` of the schema that failed, else of the schema it was referenced from."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if "x-rule" in schema:
+        return schema["x-rule"]
+    parent = error.parent
+    while parent is not None:
+        if isinstance(parent.schema, dict) and "x-rule" in parent.schema:
+            return parent.schema["x-rule"]
+        parent = parent.parent
+    return error.message
+
+
+@cache
+def validator(name: str) -> SchemaValidator:
+    """The shared validator of one schema, e.g. ``validator("make.row")``."""
+    return SchemaValidator(name)
