@@ -236,7 +236,7 @@ class Backend:
         job.records.append(record)
         job.inserted += 1
         account.add(record)
-        self.dialer.enqueue(account, record, now)
+        self.dialer.enqueue(account, record, now, now)
 
     # -- the clock ---------------------------------------------------------------------------
 

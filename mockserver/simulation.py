@@ -30,14 +30,21 @@ class Dialer:
         self._ready = self._on_ready
         self._end = self._on_end
 
-    def enqueue(self, account: AccountState, record: Record, after: float) -> None:
-        """Queues a pending record for its next window at or after ``after``."""
+    def enqueue(self, account: AccountState, record: Record, after: float, now: float) -> None:
+        """Queues a pending record for its next window at or after ``after``.
+
+        A record whose window is open now goes straight to the dial lines: the
+        vendor's footnote says such a call starts as soon as it is stored.
+        """
         when = next_open(record, after, account.zone, account.config.campaign_days)
         if when is None:
             self._finish(account, record, COMPLETED if record.attempts else EXPIRED)
-            return
-        record.next_at = when
-        self.scheduler.at(when, self._ready, record)
+        elif when <= now:
+            account.ready.append(record)
+            self._dispatch(account, now)
+        else:
+            record.next_at = when
+            self.scheduler.at(when, self._ready, record)
 
     def _on_ready(self, record: Record, now: float) -> None:
         account = self.accounts.get(record.job.api_key)
@@ -99,7 +106,7 @@ class Dialer:
         else:
             record.move(PENDING)
             interval = account.config.retry_interval or self.retry_interval
-            self.enqueue(account, record, now + interval)
+            self.enqueue(account, record, now + interval, now)
         self._dispatch(account, now)
 
     def _finish(self, account: AccountState, record: Record, state: str) -> None:

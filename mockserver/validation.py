@@ -7,6 +7,7 @@ that ``anyOf`` alternatives (string or number) still read as one plain rule.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -89,9 +90,26 @@ def _explain(error: ValidationError, prefix: str) -> list[FieldError]:
             for name in error.validator_value
             if name not in present
         ]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        return [
+            FieldError(
+                join_path(prefix, [*error.absolute_path, name]),
+                "is not a known key" + _did_you_mean(name, known),
+                error.instance[name],
+                "additionalProperties",
+            )
+            for name in error.instance
+            if name not in known
+        ]
     rule = _rule_of(error)
     path = join_path(prefix, error.absolute_path)
     return [FieldError(path, rule, error.instance, str(error.validator))]
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _rule_of(error: ValidationError) -> str:

@@ -101,3 +101,32 @@ class Emulator:
         response = await self.client.get("/_mock/journal", params={"limit": 10000, **filters})
         assert response.status == 200, await response.text()
         return (await response.json())["items"]
+
+
+# -- domain-level helpers (no HTTP) ------------------------------------------------------------
+
+
+def new_backend(config: Config | None = None) -> Any:
+    """A Backend on a manual clock at START, as the server would build it."""
+    from mockserver.backend import Backend
+    from mockserver.server.app import clock_for
+
+    config = config or manual_config()
+    return Backend(config, clock_for(config))
+
+
+def entry(backend: Any, operation: str = "test") -> Any:
+    """A journal entry to collect a call's contract warnings."""
+    return backend.journal.start(
+        at=backend.clock.now(),
+        method="POST",
+        path=f"/apikey/{operation}",
+        api_key="apikey",
+        operation=operation,
+        query={},
+        body=b"",
+    )
+
+
+def make_body(rows: list[Any], token: str = "client-key") -> bytes:
+    return json.dumps({"query": {"access_token": token, "data": rows}}).encode()

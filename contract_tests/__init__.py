@@ -1,0 +1,1 @@
+"""The contract-test kit: checks any Autodialer server, and any client, against ``schemas/``."""

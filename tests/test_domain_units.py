@@ -1,0 +1,157 @@
+"""Small domain pieces on their own: numbers, windows, outcomes, the scheduler, the clock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mockserver import phones
+from mockserver.clock import Clock, parse_iso
+from mockserver.config import ForcedRule
+from mockserver.models import Job, Record
+from mockserver.outcomes import FIXED_RULES, ForcedTable, WeightedChoice, draw
+from mockserver.scheduler import Scheduler
+from mockserver.windows import next_open
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.mark.parametrize(
+    "spelling", ["89222220000", "79222220000", "+79222220000", "+7 (922) 222-00-00", 89222220000]
+)
+def test_russian_spellings_normalise_to_one_number(spelling: str | int) -> None:
+    assert phones.normalise(spelling) == "79222220000"
+
+
+def test_ten_digit_numbers_keep_their_digits() -> None:
+    assert phones.normalise("9222220000") == "9222220000"
+
+
+def record(
+    start: str | None = "10:00", stop: str | None = "19:00", day: str = "2026-11-27"
+) -> Record:
+    def seconds(text: str | None) -> int | None:
+        if text is None:
+            return None
+        hours, minutes = text.split(":")
+        return int(hours) * 3600 + int(minutes) * 60
+
+    job = Job(1, "apikey", "make", 0.0)
+    return Record(
+        1,
+        job,
+        "1",
+        "",
+        "89222220000",
+        "79222220000",
+        "",
+        "",
+        "",
+        "",
+        "1",
+        seconds(start),
+        seconds(stop),
+        date.fromisoformat(day).toordinal(),
+        1,
+        0.0,
+    )
+
+
+def at(text: str) -> float:
+    return parse_iso(text)
+
+
+def test_before_the_window_the_record_waits_for_its_start() -> None:
+    when = next_open(record(), at("2026-11-27T09:00:00+03:00"), MSK, 7)
+    assert when == at("2026-11-27T10:00:00+03:00")
+
+
+def test_inside_the_window_the_record_is_due_at_once() -> None:
+    moment = at("2026-11-27T12:34:56+03:00")
+    assert next_open(record(), moment, MSK, 7) == moment
+
+
+def test_after_the_window_the_record_waits_for_the_next_day() -> None:
+    when = next_open(record(), at("2026-11-27T19:00:00+03:00"), MSK, 7)
+    assert when == at("2026-11-28T10:00:00+03:00")
+
+
+def test_windows_run_out_after_the_campaign_days() -> None:
+    assert next_open(record(), at("2026-11-27T20:00:00+03:00"), MSK, 1) is None
+
+
+def test_a_record_without_window_is_due_at_any_hour() -> None:
+    moment = at("2026-11-27T03:00:00+03:00")
+    assert next_open(record(None, None), moment, MSK, 1) == moment
+
+
+def test_windows_follow_the_accounts_zone() -> None:
+    vladivostok = ZoneInfo("Asia/Vladivostok")
+    moment = at("2026-11-27T09:00:00+03:00")  # 16:00 in Vladivostok: inside its window
+    assert next_open(record(), moment, vladivostok, 7) == moment
+
+
+@pytest.mark.parametrize("suffix", sorted(FIXED_RULES))
+def test_the_fixed_table_forces_each_magic_suffix(suffix: str) -> None:
+    assert ForcedTable([]).match("7900111" + suffix) == FIXED_RULES[suffix]
+
+
+def test_a_longer_configured_suffix_wins_over_the_fixed_table() -> None:
+    table = ForcedTable([ForcedRule(suffix="990000", status="BUSY")])
+    assert table.match("79001990000") == ("BUSY", "")
+    assert table.match("79001110000") == ("ANSWER", "да")
+
+
+def test_draws_are_reproducible_and_in_the_unit_interval() -> None:
+    values = [draw(7, record_seq, 1, 1) for record_seq in range(2000)]
+    assert values == [draw(7, record_seq, 1, 1) for record_seq in range(2000)]
+    assert all(0 <= v < 1 for v in values) and 0.45 < sum(values) / len(values) < 0.55
+
+
+def test_weighted_choice_never_picks_a_zero_weight() -> None:
+    choice = WeightedChoice({"A": 0, "B": 1, "C": 0})
+    assert {choice.pick(u / 100) for u in range(100)} == {"B"}
+
+
+def test_scheduler_runs_in_time_then_insertion_order() -> None:
+    scheduler, seen = Scheduler(), []
+    for name, when in (("b", 2.0), ("a", 1.0), ("c", 2.0)):
+        scheduler.at(when, lambda arg, _when: seen.append(arg), name)
+    scheduler.run_until(5.0)
+    assert seen == ["a", "b", "c"]
+
+
+def test_scheduler_leaves_events_after_the_target() -> None:
+    scheduler = Scheduler()
+    scheduler.at(10.0, lambda *_: None, None)
+    assert scheduler.run_until(9.999) == 0 and scheduler.next_due() == 10.0
+
+
+def test_manual_clock_stands_still_until_moved() -> None:
+    clock = Clock("manual", start=100.0, wall=lambda: 5.0)
+    clock.move_to(160.0)
+    assert clock.now() == 160.0
+
+
+def test_manual_clock_never_moves_back() -> None:
+    clock = Clock("manual", start=100.0)
+    clock.move_to(50.0)
+    assert clock.now() == 100.0
+
+
+def test_sped_up_clock_runs_n_times_faster() -> None:
+    wall = iter([1000.0, 1010.0])
+    clock = Clock("real", speed=60, start=0.0, wall=lambda: next(wall))
+    assert clock.now() == 600.0
+
+
+def test_domain_modules_never_import_aiohttp() -> None:
+    code = (
+        "import sys, mockserver.backend, mockserver.cli, mockserver.config; "
+        "assert 'aiohttp' not in sys.modules, 'aiohttp imported by the domain'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
