@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .support import Emulator, vendor_example
@@ -110,3 +112,15 @@ async def test_get_on_make_answers_405(client) -> None:
     response = await client.get("/apikey/make")
     assert response.status == 405
     assert (await response.json())["error"]["code"] == "method_not_allowed"
+
+
+async def test_make_without_json_content_type_is_accepted_and_journalled(
+    emulator: Emulator,
+) -> None:
+    body = json.dumps(vendor_example())
+    response = await emulator.client.post(
+        "/apikey/make", data=body, headers={"Content-Type": "text/plain"}
+    )
+    warnings = (await emulator.journal())[-1]["warnings"]
+    assert response.status == 200
+    assert [w["field"] for w in warnings if w["code"] == "content_type"] == ["Content-Type"]

@@ -69,6 +69,12 @@ async def _fields(request: web.Request, entry: Entry, body: bytes) -> dict[str, 
 
 @journalled("make")
 async def make(request: web.Request, entry: Entry, body: bytes) -> web.Response:
+    if request.content_type != "application/json":
+        entry.warn(
+            "content_type",
+            "Content-Type",
+            f"make is documented as application/json, got {request.content_type!r}",
+        )
     report = request.app[BACKEND].make(request.match_info["api_key"], body, entry)
     return render.ok(report.body(), report.status)
 
