@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from sortedcontainers import SortedList
@@ -11,21 +12,27 @@ from .config import Account
 from .models import Job, Record
 from .outcomes import OutcomePicker
 
+CdrKey = tuple[float, int, int, Record]
+
 
 class AccountState:
     """Indexes, so neither a duplicate check nor a cdr query scans the records:
 
-    - ``active``: pending or dialing records by (normalised number, scenario);
-    - ``by_number``: every record of a normalised number (the cdr ``to`` filter);
-    - ``cdr``: (TIME, QUERY_ID, seq) of every record with a finished attempt, sorted.
+    - ``active``: pending or dialing records, by scenario, then normalised number;
+    - ``dialled``: every record with a finished attempt, by normalised number (cdr's ``to``);
+    - ``cdr``: (TIME, QUERY_ID, seq, record) of every record with a finished attempt, sorted;
+    - ``waiting``: pending records by the time they are next due: one scheduler event per
+      distinct time, not per record, since a batch's records share their window's start.
+
+    A pending record costs a slot in ``active`` and in its ``waiting`` list, nothing more.
     """
 
     def __init__(self, config: Account) -> None:
         self.jobs: dict[int, Job] = {}
-        self.records: dict[int, Record] = {}
-        self.active: dict[tuple[str, str], Record] = {}
-        self.by_number: dict[str, list[Record]] = {}
+        self.active: dict[str, dict[str, Record]] = {}
+        self.dialled: dict[str, list[Record]] = {}
         self.cdr: SortedList = SortedList()
+        self.waiting: dict[float, list[Record]] = {}
         self.ready: deque[Record] = deque()
         self.busy = 0
         self.configure(config)
@@ -36,17 +43,35 @@ class AccountState:
         self.zone: ZoneInfo = config.zone
         self.pickers = {s.id: OutcomePicker(s) for s in config.scenarios}
 
+    def records(self) -> Iterator[Record]:
+        """Every record, oldest first."""
+        for job in self.jobs.values():
+            yield from job.records
+
+    def pending(self, number: str, scenario: str) -> Record | None:
+        """The pending or dialing record of this number and scenario, if any."""
+        return self.active.get(scenario, {}).get(number)
+
     def add(self, record: Record) -> None:
-        self.records[record.seq] = record
-        self.active[(record.number, record.scenario)] = record
-        self.by_number.setdefault(record.number, []).append(record)
+        self.active.setdefault(record.scenario, {})[record.number] = record
 
     def settle(self, record: Record) -> None:
         """The record is done: it no longer blocks a duplicate."""
-        key = (record.number, record.scenario)
-        if self.active.get(key) is record:
-            del self.active[key]
+        numbers = self.active.get(record.scenario, {})
+        if numbers.get(record.number) is record:
+            del numbers[record.number]
 
-    def cdr_key(self, record: Record) -> tuple[float, int, int]:
+    def of_number(self, number: str) -> list[Record]:
+        """Every record of a normalised number, dialled or still waiting, oldest first."""
+        found = {r.seq: r for r in self.dialled.get(number, ())}
+        found.update((r.seq, r) for numbers in self.active.values() if (r := numbers.get(number)))
+        return [found[seq] for seq in sorted(found)]
+
+    def attempt_finished(self, record: Record, previous: float | None) -> None:
+        """Moves the record's cdr row to its new TIME (its first row when ``previous`` is None)."""
+        if previous is None:
+            self.dialled.setdefault(record.number, []).append(record)
+        else:
+            self.cdr.remove((previous, record.job.id, record.seq, record))
         assert record.last_time is not None
-        return (record.last_time, record.job.id, record.seq)
+        self.cdr.add((record.last_time, record.job.id, record.seq, record))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import json
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,7 +162,7 @@ class Backend:
                 continue
             job.ok += 1
             key = (spec.number, spec.scenario)
-            if key in batch or key in account.active:
+            if key in batch or account.pending(spec.number, spec.scenario):
                 duplicates = True
                 entry.warn(
                     "duplicate_skipped", prefix + "phone", _duplicate(index, spec, key in batch)
@@ -181,7 +182,7 @@ class Backend:
         spec, errors = rows.newcall_row(fields, account.config)
         if spec is None:
             raise InvalidField("; ".join(map(str, errors)))
-        pending = account.active.get((spec.number, spec.scenario))
+        pending = account.pending(spec.number, spec.scenario)
         if pending is not None:
             entry.warn("duplicate_skipped", "phone", _duplicate(0, spec, False))
             return {"QUERY_ID": pending.job.id, "QUERY_COUNT": 0}
@@ -207,14 +208,14 @@ class Backend:
             job_id = self._ids.randrange(10 ** (digits - 1), 10**digits)
             if job_id not in self.jobs:
                 break
-        job = Job(job_id, account.config.api_key, kind, now)
+        first_day = daytime.local(now, account.zone).date().toordinal()
+        job = Job(job_id, account.config.api_key, kind, now, first_day)
         self.jobs[job_id] = job
         account.jobs[job_id] = job
         return job
 
     def _insert(self, account: AccountState, job: Job, spec: rows.RowSpec, now: float) -> None:
         self._record_seq += 1
-        first_day = daytime.local(now, account.zone).date().toordinal()
         record = Record(
             self._record_seq,
             job,
@@ -229,9 +230,7 @@ class Backend:
             spec.scenario,
             spec.start,
             spec.stop,
-            first_day,
             spec.maxcount,
-            now,
         )
         job.records.append(record)
         job.inserted += 1
@@ -268,20 +267,17 @@ class Backend:
         """Records matching every filter given, oldest first, through an index where one applies."""
         found: list[tuple[AccountState, Record]] = []
         accounts = [self.account(api_key)] if api_key is not None else list(self.accounts.values())
-        number = phones.normalise(phone) if phone else None
         for account in accounts:
+            candidates: Iterable[Record]
             if job is not None:
                 candidates = account.jobs[job].records if job in account.jobs else []
-            elif number is not None:
-                candidates = account.by_number.get(number, [])
+            elif phone:
+                candidates = account.of_number(phones.normalise(phone))
             else:
-                candidates = list(account.records.values())
-            found.extend(
-                (account, r)
-                for r in candidates
-                if (state is None or r.state == state) and (number is None or r.number == number)
-            )
-        found.sort(key=lambda pair: pair[1].seq)
+                candidates = account.records()
+            found.extend((account, r) for r in candidates if state is None or r.state == state)
+        if len(accounts) > 1:
+            found.sort(key=lambda pair: pair[1].seq)
         return found
 
 

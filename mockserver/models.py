@@ -35,6 +35,7 @@ class Job:
     api_key: str
     kind: str  # "make" or "newcall"
     created: float
+    first_day: int  # date ordinal, in the account's zone, of the upload: windows count from it
     lines: int = 0
     ok: int = 0
     inserted: int = 0
@@ -44,6 +45,10 @@ class Job:
 
 @dataclass(slots=True, eq=False)
 class Record:
+    """One subscriber to call. A million of them may wait at once, so a record holds only
+    what differs between records: upload time and day live on its job, repeated texts
+    (names, variables, scenarios) are interned by whoever builds it."""
+
     seq: int  # unique per emulator run: the key of outcome draws and of the cdr order's tie-break
     job: Job
     row_id: str  # the client's own ``id``
@@ -57,9 +62,7 @@ class Record:
     scenario: str
     start: int | None  # daily window in seconds after local midnight; None: any time
     stop: int | None
-    first_day: int  # date ordinal, in the account's zone, of the upload
     maxcount: int
-    created: float
     state: str = PENDING
     attempts: int = 0
     next_at: float | None = None  # when it is next due, while pending

@@ -6,6 +6,7 @@ Shared by ``make`` (one per row, with time-field inheritance) and ``newcall``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 from . import daytime, phones
@@ -77,16 +78,18 @@ def spec(
     if errors:
         return None, errors
     maxcount = fields.get("maxcount")
+    # Names, CRM ids and variables repeat across a campaign's rows: interned, a million
+    # pending records share one copy of each distinct text.
     return RowSpec(
         row_id=text(fields.get("id")),
-        name=text(fields.get("name")),
+        name=intern(text(fields.get("name"))),
         phone=text(fields["phone"]),
         number=phones.normalise(text(fields["phone"])),
-        uuid=text(fields.get("UUID")),
-        var1=text(fields.get("var1")),
-        var2=text(fields.get("var2")),
-        var3=text(fields.get("var3")),
-        scenario=scenario,
+        uuid=intern(text(fields.get("UUID"))),
+        var1=intern(text(fields.get("var1"))),
+        var2=intern(text(fields.get("var2"))),
+        var3=intern(text(fields.get("var3"))),
+        scenario=intern(scenario),
         start=start,
         stop=stop,
         maxcount=int(text(maxcount)) if given(maxcount) else 1,

@@ -43,15 +43,24 @@ class Dialer:
             account.ready.append(record)
             self._dispatch(account, now)
         else:
-            record.next_at = when
-            self.scheduler.at(when, self._ready, record)
+            self._wait(account, record, when)
 
-    def _on_ready(self, record: Record, now: float) -> None:
-        account = self.accounts.get(record.job.api_key)
-        if account is None or record.state != PENDING or record.next_at != now:
-            return  # the account was removed or reset, or the event is stale
-        record.next_at = None
-        account.ready.append(record)
+    def _wait(self, account: AccountState, record: Record, when: float) -> None:
+        record.next_at = when
+        bucket = account.waiting.get(when)
+        if bucket is None:
+            bucket = account.waiting[when] = []
+            self.scheduler.at(when, self._ready, (account, when))
+        bucket.append(record)
+
+    def _on_ready(self, key: tuple[AccountState, float], now: float) -> None:
+        account, when = key
+        if self.accounts.get(account.config.api_key) is not account:
+            return  # the account was removed or the emulator reset since
+        for record in account.waiting.pop(when, ()):
+            if record.state == PENDING and record.next_at == now:
+                record.next_at = None
+                account.ready.append(record)
         self._dispatch(account, now)
 
     def _dispatch(self, account: AccountState, now: float) -> None:
@@ -66,8 +75,7 @@ class Dialer:
                 if when is None:
                     self._finish(account, record, COMPLETED if record.attempts else EXPIRED)
                 else:
-                    record.next_at = when
-                    self.scheduler.at(when, self._ready, record)
+                    self._wait(account, record, when)
                 continue
             self._dial(account, record, now)
 
@@ -83,20 +91,17 @@ class Dialer:
         attempt = Attempt(
             now, now + outcome.ring + outcome.talk, outcome.code, outcome.talk, outcome.answer
         )
-        self.scheduler.at(attempt.ended, self._end, (record, attempt))
+        self.scheduler.at(attempt.ended, self._end, (account, record, attempt))
 
-    def _on_end(self, event: tuple[Record, Attempt], now: float) -> None:
-        record, attempt = event
-        account = self.accounts.get(record.job.api_key)
-        if account is None or record.state != DIALING or record.dialing_since != attempt.started:
+    def _on_end(self, event: tuple[AccountState, Record, Attempt], now: float) -> None:
+        account, record, attempt = event
+        if self.accounts.get(account.config.api_key) is not account:
             return
         account.busy -= 1
-        if record.last_time is not None:
-            account.cdr.remove(account.cdr_key(record))
-        record.last_time = attempt.started
+        previous, record.last_time = record.last_time, attempt.started
         record.code, record.sec, record.answer = attempt.code, attempt.sec, attempt.answer
         record.dialing_since = None
-        account.cdr.add(account.cdr_key(record))
+        account.attempt_finished(record, previous)
         if record.history is None:
             record.history = []
         record.history.append(attempt)

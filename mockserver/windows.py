@@ -19,9 +19,10 @@ def next_open(record: Record, after: float, zone: ZoneInfo, campaign_days: int) 
     moment = daytime.local(after, zone)
     day = moment.date().toordinal()
     second = moment.hour * 3600 + moment.minute * 60 + moment.second
-    last_day = record.first_day + campaign_days - 1
-    if day < record.first_day:
-        day, second = record.first_day, -1
+    first_day = record.job.first_day
+    last_day = first_day + campaign_days - 1
+    if day < first_day:
+        day, second = first_day, -1
     if day > last_day:
         return None
     start = record.start if record.start is not None else 0

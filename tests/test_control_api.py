@@ -15,7 +15,7 @@ async def test_clock_reports_now_mode_and_speed(client) -> None:
 async def test_advance_moves_the_clock_and_counts_events(emulator: Emulator) -> None:
     await emulator.client.post("/apikey/make", json=vendor_example())
     body = await emulator.advance(3600)
-    assert body["now"] == "2026-11-27T10:00:00+03:00" and body["events"] >= 2
+    assert body["now"] == "2026-11-27T10:00:00+03:00" and body["events"] >= 1
 
 
 async def test_advance_runs_every_due_event_in_order(emulator: Emulator) -> None:

@@ -40,25 +40,11 @@ def record(
         hours, minutes = text.split(":")
         return int(hours) * 3600 + int(minutes) * 60
 
-    job = Job(1, "apikey", "make", 0.0)
+    job = Job(1, "apikey", "make", 0.0, date.fromisoformat(day).toordinal())
     return Record(
-        1,
-        job,
-        "1",
-        "",
-        "89222220000",
-        "79222220000",
-        "",
-        "",
-        "",
-        "",
-        "1",
-        seconds(start),
-        seconds(stop),
-        date.fromisoformat(day).toordinal(),
-        1,
-        0.0,
-    )
+        1, job, "1", "", "89222220000", "79222220000", "", "", "", "", "1",
+        seconds(start), seconds(stop), 1,
+    )  # fmt: skip
 
 
 def at(text: str) -> float:

@@ -176,7 +176,7 @@ def test_cdr_is_every_dialled_record_in_time_then_id_order(ops: list[Any]) -> No
     for api_key, account in backend.accounts.items():
         rows = cdr_of(backend, api_key)
         dialled = sorted(
-            (r for r in account.records.values() if r.last_time is not None),
+            (r for r in account.records() if r.last_time is not None),
             key=lambda r: (r.last_time, r.job.id, r.seq),
         )
         assert rows == [cdr_row(r, account.zone) for r in dialled]
@@ -213,7 +213,7 @@ def test_attempts_respect_windows_lines_and_maxcount(ops: list[Any]) -> None:
     backend.move_to(backend.clock.now() + 8 * 86400)
     for account in backend.accounts.values():
         spans = []
-        for record in account.records.values():
+        for record in account.records():
             history = record.history or []
             assert len(history) <= record.maxcount
             for attempt in history:
