@@ -83,7 +83,8 @@ async def fire(plan: Plan, progress: bool = False) -> Summary:
     summary = Summary()
     slots = asyncio.Semaphore(plan.concurrency)
     timeout = aiohttp.ClientTimeout(total=plan.timeout)
-    bar = tqdm(total=len(requests), unit="req", disable=not progress, leave=False)
+    # disable=None: no bar when stderr is not a terminal (CI logs, pipes).
+    bar = tqdm(total=len(requests), unit="req", disable=None if progress else True, leave=False)
     headers = {"User-Agent": f"autodialer-mock/{__version__} fire"}
     async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:
 
