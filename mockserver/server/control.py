@@ -64,8 +64,8 @@ async def move_to(app: web.Application, when: float) -> int:
     backend, sender = app[BACKEND], app[SENDER]
     events = 0
     while True:
-        events += backend.move_to(when, sender.spawned)
-        if not sender.spawned():
+        events += backend.move_to(when, sender.busy)
+        if not sender.busy():
             app[DRIVER].wake()
             return events
         await sender.settle()

@@ -29,8 +29,7 @@ class Sender:
         self.concurrency = concurrency
         self._session: aiohttp.ClientSession | None = None
         self._slots = asyncio.Semaphore(concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._spawned: list[asyncio.Task[None]] = []
+        self._tasks: set[asyncio.Task[None]] = set()  # in flight; a done task leaves at once
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=0)  # the slots below are the bound
@@ -59,18 +58,16 @@ class Sender:
             task = asyncio.get_running_loop().create_task(self._send(send))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-            self._spawned.append(task)
 
-    def spawned(self) -> bool:
-        """Whether requests were started since the last :meth:`settle`."""
-        return bool(self._spawned)
+    def busy(self) -> bool:
+        """Whether requests are in flight."""
+        return bool(self._tasks)
 
     async def settle(self) -> None:
-        """Waits for every request started so far, and for those their answers started
-        (retries due at once, duplicates)."""
-        while self._spawned:
-            batch, self._spawned = self._spawned, []
-            await asyncio.gather(*batch, return_exceptions=True)
+        """Waits for every request in flight, and for those their answers started
+        (duplicates, retries due at once)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _send(self, send: Send) -> None:
         async with self._slots:
