@@ -21,6 +21,7 @@ class AccountState:
     - ``active``: pending or dialing records, by scenario, then normalised number;
     - ``dialled``: every record with a finished attempt, by normalised number (cdr's ``to``);
     - ``cdr``: (TIME, QUERY_ID, seq, record) of every record with a finished attempt, sorted;
+    - ``answered``: answered records by seq (their recordings are fetched by it);
     - ``waiting``: pending records by the time they are next due: one scheduler event per
       distinct time, not per record, since a batch's records share their window's start.
 
@@ -32,6 +33,7 @@ class AccountState:
         self.active: dict[str, dict[str, Record]] = {}
         self.dialled: dict[str, list[Record]] = {}
         self.cdr: SortedList = SortedList()
+        self.answered: dict[int, Record] = {}
         self.waiting: dict[float, list[Record]] = {}
         self.ready: deque[Record] = deque()
         self.busy = 0
@@ -75,3 +77,5 @@ class AccountState:
             self.cdr.remove((previous, record.job.id, record.seq, record))
         assert record.last_time is not None
         self.cdr.add((record.last_time, record.job.id, record.seq, record))
+        if record.code.startswith("ANSWER/"):
+            self.answered[record.seq] = record

@@ -10,22 +10,25 @@ from __future__ import annotations
 import hmac
 import json
 import random
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import daytime, lint, phones, rows
+from . import daytime, lint, phones, recordings, rows
 from .accounts import AccountState
 from .cdr import query as cdr_query
 from .clock import Clock
 from .config import Config
-from .errors import BadAccessToken, InvalidDate, InvalidField, UnknownApiKey
+from .errors import BadAccessToken, InvalidDate, InvalidField, NotFound, UnknownApiKey
+from .faults import VendorFaultPlan
 from .journal import Entry, Journal
 from .models import Job, Record
 from .outcomes import ForcedTable
 from .scheduler import Scheduler
 from .simulation import Dialer
 from .validation import validator
+from .webhooks.outbox import Outbox
 
 MAX_ROWS = 1000
 
@@ -58,6 +61,12 @@ class Backend:
         self.scheduler = Scheduler()
         self.accounts: dict[str, AccountState] = {}
         self.dialer = Dialer(self.scheduler, self.accounts)
+        self.outbox = Outbox(self.scheduler, self.accounts, clock)
+        self.dialer.on_completed.append(self.outbox.completed)
+        self.outbox.recording_url = self.recording_url
+        self._recording_key = secrets.token_bytes(32)  # per process: recording URLs unguessable
+        #: The emulator's address as clients reach it (config ``public_url``, else learned).
+        self.public_url: str | None = None
         self.seed = (
             config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
         )
@@ -83,10 +92,15 @@ class Backend:
         self.dialer.retry_interval = config.retry_interval
         self.dialer.forced = ForcedTable(config.forced_outcomes)
         self.journal.resize(config.journal_size)
+        self.outbox.faults = config.faults.webhooks
+        self.faults = VendorFaultPlan(config.faults.vendor, self.seed)
+        if config.public_url:
+            self.public_url = config.public_url.rstrip("/")
 
     def reset(self) -> None:
-        """Forgets jobs, calls, cdr and the journal; keeps the configuration and the clock."""
+        """Forgets jobs, calls, cdr, the journal and deliveries; keeps the configuration."""
         self.scheduler.clear()
+        self.outbox.clear()
         for api_key, state in list(self.accounts.items()):
             self.accounts[api_key] = AccountState(state.config)
         self.jobs: dict[int, Job] = {}
@@ -98,6 +112,8 @@ class Backend:
         """Job ids and call outcomes follow ``seed`` from now on."""
         self.seed = seed
         self.dialer.seed = seed
+        self.outbox.seed = seed
+        self.faults = VendorFaultPlan(self.config.faults.vendor, seed)
         self._ids = random.Random(seed)
 
     # -- the vendor's methods ------------------------------------------------------------------
@@ -250,11 +266,37 @@ class Backend:
         """Runs what is due now (the real-time driver calls this)."""
         return self.scheduler.run_until(self.clock.now())
 
-    def move_to(self, when: float) -> int:
-        """Moves the clock forward to ``when``, running every event due on the way, in order."""
-        ran = self.scheduler.run_until(when, self.clock.move_to)
-        self.clock.move_to(when)
+    def move_to(self, when: float, pause: Callable[[], bool] | None = None) -> int:
+        """Moves the clock forward to ``when``, running every event due on the way, in order.
+
+        With ``pause``, stops at the first event after which ``pause()`` is true, the
+        clock at that event's time; call again to go on.
+        """
+        ran = self.scheduler.run_until(when, self.clock.move_to, pause)
+        if pause is None or not pause():
+            self.clock.move_to(when)
         return ran
+
+    # -- recordings --------------------------------------------------------------------------
+
+    def recording_url(self, account: AccountState, record: Record) -> str:
+        """The absolute URL of an answered record's WAV; "" when nothing was recorded."""
+        if not record.code.startswith("ANSWER/") or record.sec <= 0:
+            return ""
+        api_key = account.config.api_key
+        token = recordings.token(self._recording_key, api_key, record.seq)
+        return f"{self.public_url or ''}/{api_key}/recordings/{token}.wav"
+
+    def recording(self, api_key: str, token: str) -> bytes:
+        """The WAV behind a URL from :meth:`recording_url`; another account's key finds nothing."""
+        account = self.account(api_key)
+        seq = recordings.record_of(self._recording_key, api_key, token)
+        record = account.answered.get(seq) if seq is not None else None
+        if record is None or not self.recording_url(account, record):
+            raise NotFound("recording: no such recording for this account")
+        scenario = account.config.scenario(record.scenario)
+        phrase = scenario.phrases[0] if scenario and scenario.phrases else ""
+        return recordings.wav(self.seed, record.seq, record.sec, phrase)
 
     def find_records(
         self,

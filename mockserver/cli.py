@@ -1,4 +1,5 @@
-"""The ``autodialer-mock`` command: ``serve`` (the default) starts the emulator."""
+"""The ``autodialer-mock`` command: ``serve`` (the default) starts the emulator; ``fire`` sends
+synthetic webhook traffic to a receiver."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from . import __version__
 from .config import Config, load_file
 from .errors import ConfigError
 
-COMMANDS = ("serve",)
+COMMANDS = ("serve", "fire")
 log = logging.getLogger("autodialer-mock")
 
 
@@ -36,7 +37,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--seed", type=int, metavar="N", help="seed of job ids and call outcomes")
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    _fire_parser(commands)
     return parser
+
+
+def _fire_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    fire = commands.add_parser(
+        "fire", help="send synthetic, schema-valid webhook events to a receiver (for QA)"
+    )
+    fire.add_argument("--url", required=True, help="the receiver's URL (http:// or https://)")
+    fire.add_argument("--count", type=int, required=True, metavar="N", help="events to send")
+    fire.add_argument("--rate", type=float, default=10.0, metavar="R", help="requests per second")
+    fire.add_argument(
+        "--statuses", default="", metavar="LIST", help="comma-separated statuses (default: all)"
+    )
+    fire.add_argument("--secret", metavar="WHSEC", help="sign with this Standard Webhooks secret")
+    fire.add_argument(
+        "--duplicates", type=float, default=0.0, metavar="P", help="share of events sent twice"
+    )
+    fire.add_argument("--format", choices=("json", "form"), default="json")
+    fire.add_argument("--timeout", type=float, default=10.0, metavar="S")
+    fire.add_argument("--concurrency", type=int, default=32, metavar="N")
+    fire.add_argument("--seed", type=int, default=1, metavar="N")
+    fire.add_argument("--json", action="store_true", help="print the summary as JSON")
+    fire.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def build_config(args: argparse.Namespace) -> Config:
@@ -88,6 +112,51 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def fire(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from .fire import MAX_COUNT, Plan
+    from .fire import fire as run
+    from .outcomes import STATUSES
+    from .webhooks.settings import subscriptions
+
+    statuses = [s.strip().upper() for s in args.statuses.split(",") if s.strip()]
+    checks = [
+        (args.url.startswith(("http://", "https://")), "--url: must be an http:// or https:// URL"),
+        (1 <= args.count <= MAX_COUNT, f"--count: must be from 1 to {MAX_COUNT}"),
+        (args.rate > 0, "--rate: must be > 0"),
+        (0 <= args.duplicates <= 1, "--duplicates: must be from 0 to 1"),
+        (args.timeout > 0, "--timeout: must be > 0"),
+        (1 <= args.concurrency <= 1000, "--concurrency: must be from 1 to 1000"),
+        (set(statuses) <= set(STATUSES), f"--statuses: must be among {', '.join(STATUSES)}"),
+    ]
+    try:
+        for passed, message in checks:
+            if not passed:
+                raise ConfigError(message)
+        if args.secret:  # the same check as a subscription's secret in the config
+            subscriptions([{"url": args.url, "secret": args.secret}], "--secret", "fire")
+    except ConfigError as exc:
+        print(f"autodialer-mock fire: {exc}", file=sys.stderr)
+        return 2
+    plan = Plan(
+        args.url,
+        args.count,
+        args.rate,
+        statuses,
+        args.secret,
+        args.duplicates,
+        args.format,
+        args.timeout,
+        args.concurrency,
+        args.seed,
+    )
+    summary = asyncio.run(run(plan, progress=not args.no_progress and not args.json))
+    print(json.dumps(summary.to_dict()) if args.json else summary.line(), flush=True)
+    return 0 if summary.sent == summary.ok else 1
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -106,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=getattr(args, "log_level", "info").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return serve(args)
+    return fire(args) if args.command == "fire" else serve(args)
 
 
 if __name__ == "__main__":

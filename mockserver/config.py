@@ -1,4 +1,4 @@
-"""The emulator's configuration: accounts, scenarios, forced outcomes, clock, limits.
+"""The emulator's configuration: accounts, scenarios, webhooks, forced outcomes, faults, clock.
 
 Read from a TOML or YAML file (``--config``) or ``PUT /_mock/config``, checked
 against ``schemas/config.json`` and then for what a schema cannot say (zones,
@@ -13,9 +13,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import faults as faults_module
 from .errors import ConfigError
+from .faults import Faults
 from .outcomes import FIXED_RULES, STATUSES
 from .validation import validator
+from .webhooks import settings as webhook_settings
+from .webhooks.settings import Subscription
 
 DEFAULT_OUTCOMES = {"ANSWER": 60, "NOANSWER": 20, "BUSY": 10, "CONGESTION": 5, "CHANUNAVAIL": 5}
 DEFAULT_ANSWERS = {"да": 50, "нет": 25, "перезвоните позже": 15, "": 10}
@@ -62,6 +66,7 @@ class Account:
     campaign_days: int = 7
     retry_interval: float | None = None
     scenarios: list[Scenario] = field(default_factory=lambda: [Scenario(id="1", name="Demo")])
+    webhooks: list[Subscription] = field(default_factory=list)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -92,8 +97,11 @@ class Config:
     body_limit: int = 2 * 1024 * 1024
     journal_size: int = 10_000
     id_digits: int = 17
+    public_url: str | None = None
+    webhook_concurrency: int = 32
     clock: ClockConfig = field(default_factory=ClockConfig)
     forced_outcomes: list[ForcedRule] = field(default_factory=list)
+    faults: Faults = field(default_factory=Faults)
     accounts: list[Account] = field(
         default_factory=lambda: [Account(api_key="apikey", access_token="client-key")]
     )
@@ -102,11 +110,20 @@ class Config:
         return next((a for a in self.accounts if a.api_key == api_key), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Everything but the webhook secrets, which are masked (GET /_mock/config)."""
+        return webhook_settings.mask(asdict(self))
+
+    def secrets(self) -> dict[tuple[str, str], str | None]:
+        """Each subscription's secret by (api key, subscription id)."""
+        return {(a.api_key, s.id): s.secret for a in self.accounts for s in a.webhooks}
 
 
 def from_dict(data: Any, source: str = "config") -> Config:
-    """A checked :class:`Config`; raises :class:`ConfigError` naming the first bad key."""
+    """A checked :class:`Config`; raises :class:`ConfigError` naming the first bad key.
+
+    A null value means "not given", so what GET /_mock/config shows can be PUT back.
+    """
+    data = _without_nulls(data)
     errors = validator("config").errors(data)
     if errors:
         raise ConfigError(f"{source}: " + "; ".join(map(str, errors)))
@@ -121,11 +138,21 @@ def from_dict(data: Any, source: str = "config") -> Config:
                 f"{source}: forced_outcomes[{i}].suffix: {rule.suffix!r} is in the fixed table "
                 "of forced outcomes; use a longer suffix"
             )
-    config = Config(clock=ClockConfig(**data.pop("clock", {})), forced_outcomes=rules, **data)
+    faults = faults_module.from_dict(data.pop("faults", {}), source)
+    clock = ClockConfig(**data.pop("clock", {}))
+    config = Config(clock=clock, forced_outcomes=rules, faults=faults, **data)
     if accounts:
         config.accounts = accounts
     _unique([a.api_key for a in config.accounts], "accounts[].api_key", source)
     return config
+
+
+def _without_nulls(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_nulls(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_nulls(v) for v in data]
+    return data
 
 
 def _account(data: dict[str, Any], where: str, source: str) -> Account:
@@ -133,7 +160,8 @@ def _account(data: dict[str, Any], where: str, source: str) -> Account:
         _scenario(s, f"{where}.scenarios[{i}]", source)
         for i, s in enumerate(data.pop("scenarios", []))
     ]
-    account = Account(**data)
+    webhooks = webhook_settings.subscriptions(data.pop("webhooks", []), f"{where}.webhooks", source)
+    account = Account(**data, webhooks=webhooks)
     if scenarios:
         account.scenarios = scenarios
     try:

@@ -85,6 +85,15 @@ class Journal:
         self._entries.append(entry)
         return entry
 
+    def find(self, entry_id: int) -> Entry | None:
+        """An entry by id, if still kept; the newest are looked at first."""
+        for entry in reversed(self._entries):
+            if entry.id == entry_id:
+                return entry
+            if entry.id < entry_id:
+                break
+        return None
+
     def entries(
         self,
         *,

@@ -37,8 +37,17 @@ class Scheduler:
     def next_due(self) -> float | None:
         return self._heap[0][0] if self._heap else None
 
-    def run_until(self, until: float, on_time: Callable[[float], None] | None = None) -> int:
-        """Runs every event due at or before ``until``, including those the handlers add."""
+    def run_until(
+        self,
+        until: float,
+        on_time: Callable[[float], None] | None = None,
+        pause: Callable[[], bool] | None = None,
+    ) -> int:
+        """Runs every event due at or before ``until``, including those the handlers add.
+
+        Stops early, after an event, when ``pause()`` is true: the caller has work to
+        do at that event's time (a webhook to send) before time may move on.
+        """
         ran = 0
         heap = self._heap
         while heap and heap[0][0] <= until:
@@ -47,4 +56,6 @@ class Scheduler:
                 on_time(when)
             handler(arg, when)
             ran += 1
+            if pause is not None and pause():
+                break
         return ran

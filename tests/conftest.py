@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 
 from mockserver.config import Config
 
+from .receiver import Receiver
 from .support import MISMATCHES, Emulator, checked_app, manual_config
 
 settings.register_profile(
@@ -40,3 +41,11 @@ async def client(aiohttp_client: Any, config: Config) -> Any:
 @pytest.fixture
 def emulator(client: TestClient) -> Emulator:
     return Emulator(client)
+
+
+@pytest.fixture
+async def receiver() -> Any:
+    """A real webhook receiver on 127.0.0.1, answering 200 unless scripted otherwise."""
+    server = await Receiver().start()
+    yield server
+    await server.stop()

@@ -45,7 +45,11 @@ def response_schema(path: str, body: Any) -> str | None:
 @web.middleware
 async def check_answers(request: web.Request, handler: Any) -> web.StreamResponse:
     response = await handler(request)
-    if isinstance(response, web.Response) and response.body is not None:
+    if (
+        isinstance(response, web.Response)
+        and response.body is not None
+        and response.content_type == "application/json"  # not a recording's WAV
+    ):
         body = json.loads(response.text or "null")
         name = response_schema(request.path, body)
         if name is not None:
@@ -99,6 +103,27 @@ class Emulator:
 
     async def journal(self, **filters: Any) -> list[dict[str, Any]]:
         response = await self.client.get("/_mock/journal", params={"limit": 10000, **filters})
+        assert response.status == 200, await response.text()
+        return (await response.json())["items"]
+
+    async def configure(self, **changes: Any) -> dict[str, Any]:
+        """PUT /_mock/config: the current configuration with ``changes`` on top."""
+        current = await (await self.client.get("/_mock/config")).json()
+        response = await self.client.put("/_mock/config", json={**current, **changes})
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+    async def subscribe(self, url: str, api_key: str = "apikey", **subscription: Any) -> None:
+        """Gives the account one webhook subscription (replacing any it had)."""
+        current = await (await self.client.get("/_mock/config")).json()
+        for account in current["accounts"]:
+            if account["api_key"] == api_key:
+                account["webhooks"] = [{"url": url, **subscription}]
+        response = await self.client.put("/_mock/config", json=current)
+        assert response.status == 200, await response.text()
+
+    async def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        response = await self.client.get("/_mock/deliveries", params={"limit": 10000, **filters})
         assert response.status == 200, await response.text()
         return (await response.json())["items"]
 

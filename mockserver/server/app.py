@@ -11,9 +11,11 @@ from ..backend import Backend
 from ..clock import Clock, parse_iso
 from ..config import Config
 from ..errors import ApiError
-from . import control, render, vendor
+from . import control, deliveries, render, vendor
 from .driver import ClockDriver
-from .keys import BACKEND, DRIVER
+from .faults import inject_faults
+from .keys import BACKEND, DRIVER, SENDER
+from .sender import Sender
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -48,6 +50,12 @@ async def _driver(app: web.Application) -> AsyncIterator[None]:
     await app[DRIVER].stop()
 
 
+async def _sender(app: web.Application) -> AsyncIterator[None]:
+    await app[SENDER].start()
+    yield
+    await app[SENDER].stop()
+
+
 def add_routes(app: web.Application) -> None:
     # Control routes come first: an api key never starts with '_', so they never clash.
     router = app.router
@@ -61,7 +69,11 @@ def add_routes(app: web.Application) -> None:
     router.add_get("/_mock/journal", control.journal)
     router.add_get("/_mock/config", control.get_config)
     router.add_put("/_mock/config", control.put_config)
+    router.add_get("/_mock/deliveries", deliveries.deliveries)
+    router.add_post("/_mock/deliveries/replay", deliveries.replay_failed)
+    router.add_post("/_mock/deliveries/{id:[0-9]+}/replay", deliveries.replay)
     key = "/{api_key:[^/_][^/]*}"
+    router.add_get(key + "/recordings/{token:[0-9]+-[0-9a-f]+}.wav", vendor.recording)
     for slash in ("", "/"):
         router.add_post(f"{key}/make{slash}", vendor.make)
         for name, handler in (("newcall", vendor.newcall), ("cdr", vendor.cdr)):
@@ -73,9 +85,13 @@ def add_routes(app: web.Application) -> None:
 def create_app(config: Config | None = None, clock: Clock | None = None) -> web.Application:
     config = config or Config()
     backend = Backend(config, clock or clock_for(config))
-    app = web.Application(client_max_size=config.body_limit, middlewares=[error_bodies])
+    app = web.Application(
+        client_max_size=config.body_limit, middlewares=[error_bodies, inject_faults]
+    )
     app[BACKEND] = backend
     app[DRIVER] = ClockDriver(backend)
+    app[SENDER] = Sender(backend.outbox, config.webhook_concurrency)
     app.cleanup_ctx.append(_driver)
+    app.cleanup_ctx.append(_sender)
     add_routes(app)
     return app

@@ -14,8 +14,9 @@ from ..errors import InvalidField, MalformedBody
 from ..models import STATES
 from ..validation import validator
 from ..views import job_view, record_view
+from ..webhooks.settings import unmask
 from . import render
-from .keys import BACKEND, DRIVER
+from .keys import BACKEND, DRIVER, SENDER
 
 MAX_PAGE = 10_000
 
@@ -33,7 +34,7 @@ async def _json(request: web.Request, schema: str | None = None) -> Any:
     return data
 
 
-def _int(
+def query_int(
     request: web.Request, name: str, default: int | None, low: int = 0, high: int | None = None
 ) -> int | None:
     raw = request.query.get(name)
@@ -57,11 +58,23 @@ async def get_clock(request: web.Request) -> web.Response:
     return render.ok(clock_view(request.app[BACKEND]))
 
 
+async def move_to(app: web.Application, when: float) -> int:
+    """Runs every event due up to ``when``; each webhook attempt they make is awaited before
+    time moves on, so retries due within the move run too, at their own times."""
+    backend, sender = app[BACKEND], app[SENDER]
+    events = 0
+    while True:
+        events += backend.move_to(when, sender.busy)
+        if not sender.busy():
+            app[DRIVER].wake()
+            return events
+        await sender.settle()
+
+
 async def advance_clock(request: web.Request) -> web.Response:
     data = await _json(request, "control.advance")
     backend = request.app[BACKEND]
-    events = backend.move_to(backend.clock.now() + data["seconds"])
-    request.app[DRIVER].wake()
+    events = await move_to(request.app, backend.clock.now() + data["seconds"])
     return render.ok(clock_view(backend, events))
 
 
@@ -74,8 +87,7 @@ async def set_clock(request: web.Request) -> web.Response:
             f"now: {data['now']} is before the emulator's now {backend.now_iso()}; "
             "the clock only moves forward"
         )
-    events = backend.move_to(when)
-    request.app[DRIVER].wake()
+    events = await move_to(request.app, when)
     return render.ok(clock_view(backend, events))
 
 
@@ -91,9 +103,9 @@ async def seed(request: web.Request) -> web.Response:
     return render.ok({"seed": data["seed"]})
 
 
-def _page(request: web.Request, items: list[Any]) -> dict[str, Any]:
-    limit = _int(request, "limit", 100, 1, MAX_PAGE)
-    offset = _int(request, "offset", 0)
+def page_of(request: web.Request, items: list[Any]) -> dict[str, Any]:
+    limit = query_int(request, "limit", 100, 1, MAX_PAGE)
+    offset = query_int(request, "offset", 0)
     assert limit is not None and offset is not None
     return {
         "total": len(items),
@@ -111,7 +123,7 @@ async def jobs(request: web.Request) -> web.Response:
         ((a, j) for a in accounts for j in a.jobs.values()),
         key=lambda pair: (pair[1].created, pair[1].id),
     )
-    page = _page(request, found)
+    page = page_of(request, found)
     page["items"] = [job_view(j, a.zone) for a, j in page["items"]]
     return render.ok(page)
 
@@ -125,9 +137,9 @@ async def calls(request: web.Request) -> web.Response:
         api_key=query.get("api_key") or None,
         state=state,
         phone=query.get("phone") or None,
-        job=_int(request, "job", None),
+        job=query_int(request, "job", None),
     )
-    page = _page(request, found)
+    page = page_of(request, found)
     page["items"] = [record_view(r, a.zone) for a, r in page["items"]]
     return render.ok(page)
 
@@ -140,7 +152,7 @@ async def journal(request: web.Request) -> web.Response:
         operation=query.get("operation") or None,
         warnings_only=query.get("warnings") in ("1", "true", "yes"),
     )
-    page = _page(request, entries)
+    page = page_of(request, entries)
     page["items"] = [{**e.to_dict(), "at": backend.iso(e.at)} for e in page["items"]]
     return render.ok(page)
 
@@ -152,6 +164,7 @@ async def get_config(request: web.Request) -> web.Response:
 async def put_config(request: web.Request) -> web.Response:
     backend = request.app[BACKEND]
     data = await _json(request)
+    unmask(data, backend.config.secrets())
     new = config_module.from_dict(data, "config")
     old = backend.config.clock
     if isinstance(data, dict) and "clock" not in data:
@@ -162,6 +175,7 @@ async def put_config(request: web.Request) -> web.Response:
             "move the clock with /_mock/clock/advance or /_mock/clock/set"
         )
     backend.apply_config(new)
+    request.app[SENDER].resize(new.webhook_concurrency)
     if new.seed is not None and new.seed != backend.seed:
         backend.reseed(new.seed)
     return render.ok(backend.config.to_dict())

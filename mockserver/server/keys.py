@@ -6,6 +6,8 @@ from aiohttp import web
 
 from ..backend import Backend
 from .driver import ClockDriver
+from .sender import Sender
 
 BACKEND = web.AppKey("backend", Backend)
 DRIVER = web.AppKey("driver", ClockDriver)
+SENDER = web.AppKey("sender", Sender)

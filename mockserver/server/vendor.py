@@ -31,6 +31,8 @@ def journalled(
                 body = await read_body(request)
             except web.HTTPRequestEntityTooLarge as exc:
                 body, refused = b"", exc
+            if not backend.config.public_url:  # recording URLs point where clients reach us
+                backend.public_url = str(request.url.origin())
             entry = backend.journal.start(
                 at=backend.clock.now(),
                 method=request.method,
@@ -101,3 +103,10 @@ async def unknown_method(request: web.Request, entry: Entry, body: bytes) -> web
     close = difflib.get_close_matches(method, METHODS, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise NotFound(f"{method!r} is not a method of the API ({', '.join(METHODS)}){hint}")
+
+
+async def recording(request: web.Request) -> web.Response:
+    """A call's WAV, at the unguessable URL its webhook carried."""
+    info = request.match_info
+    wav = request.app[BACKEND].recording(info["api_key"], info["token"])
+    return web.Response(body=wav, content_type="audio/wav")

@@ -1,0 +1,81 @@
+"""Call recordings: valid WAV files (8 kHz, mono, 16-bit PCM), exactly ``SEC`` seconds long.
+
+A recording is never stored: it is synthesised on request from the seed, the
+record and its scenario's phrase, so it costs nothing until fetched and is the
+same on every fetch. The sound is a sequence of short tones, one per character
+of the robot's phrase (shifted by the seed), so it is audibly not silence.
+
+Its URL carries an HMAC of (api key, record) under a per-process key: a client
+cannot guess another record's URL, and an account's key never opens another's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import math
+import wave
+from array import array
+from functools import cache, lru_cache
+
+from .outcomes import draw
+
+RATE = 8000  # Hz: telephone audio
+WIDTH = 2  # bytes per sample: 16-bit PCM
+NOTES = (392.0, 440.0, 494.0, 523.0, 587.0, 659.0, 698.0, 784.0)  # G4..G5, a pentatonic-ish scale
+TONE, GAP = 1440, 320  # samples: 0.18 s of tone, 0.04 s of silence
+FADE = 80  # samples of fade in and out, so the tones do not click
+AMPLITUDE = 9000
+_PURPOSE = 30  # draw purpose, apart from the outcomes' and the faults'
+
+
+@cache
+def _segment(note: int) -> bytes:
+    """One tone and its gap as little-endian PCM, built once per note."""
+    freq = NOTES[note]
+    samples = array("h", bytes(WIDTH * (TONE + GAP)))
+    for i in range(TONE):
+        envelope = min(1.0, i / FADE, (TONE - i) / FADE)
+        samples[i] = round(AMPLITUDE * envelope * math.sin(2 * math.pi * freq * i / RATE))
+    return samples.tobytes() if array("h", [1]).tobytes()[0] == 1 else _swapped(samples)
+
+
+def _swapped(samples: array) -> bytes:
+    samples.byteswap()  # WAV is little-endian whatever the machine
+    return samples.tobytes()
+
+
+@lru_cache(maxsize=16)
+def wav(seed: int, record: int, seconds: int, phrase: str = "") -> bytes:
+    """The recording of ``record``: ``seconds`` long exactly, the same for the same inputs."""
+    frames = seconds * RATE
+    segment = TONE + GAP
+    count = -(-frames // segment)  # enough whole segments to cover the length, then cut
+    notes = []
+    for i in range(count):
+        shift = int(draw(seed, record, i, _PURPOSE) * 3)
+        base = ord(phrase[i % len(phrase)]) if phrase else 0
+        notes.append(_segment((base + shift) % len(NOTES)))
+    pcm = b"".join(notes)[: frames * WIDTH]
+    out = io.BytesIO()
+    with wave.open(out, "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(WIDTH)
+        writer.setframerate(RATE)
+        writer.writeframes(pcm)
+    return out.getvalue()
+
+
+def token(key: bytes, api_key: str, record: int) -> str:
+    """``<record>-<HMAC>``: names the record, and proves the URL was handed out by us."""
+    mac = hmac.new(key, f"{api_key}/{record}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{record}-{mac}"
+
+
+def record_of(key: bytes, api_key: str, text: str) -> int | None:
+    """The record a token names, None when it was not made for this account by this process."""
+    seq, _, _ = text.partition("-")
+    if not seq.isdigit() or len(seq) > 18:
+        return None
+    return int(seq) if hmac.compare_digest(token(key, api_key, int(seq)), text) else None

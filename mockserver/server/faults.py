@@ -1,0 +1,77 @@
+"""Injects the configured faults into the vendor's methods: errors, latency, dropped connections.
+
+Each injected fault is journalled, so a client's test can tell an injected
+500 from a bug of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from ..faults import VENDOR_METHODS, Fault
+from ..journal import Entry
+from . import render
+from .keys import BACKEND
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _method(request: web.Request) -> str | None:
+    api_key = request.match_info.get("api_key")
+    name = request.path.rstrip("/").rsplit("/", 1)[-1]
+    return name if api_key and name in VENDOR_METHODS else None
+
+
+@web.middleware
+async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+    method = _method(request)
+    fault = request.app[BACKEND].faults.decide(method) if method else None
+    if fault is None:
+        return await handler(request)
+    if fault.latency:
+        await asyncio.sleep(fault.latency)  # wall clock on purpose: the client's time-out is
+    if not fault.status and not fault.drop:
+        response = await handler(request)
+        entry = _journalled(request, response)
+        if entry is None:  # answered before journalling (a 404): keep the fault visible anyway
+            entry = _entry(request, method or "", fault)
+            entry.finish(response.status, "")
+        else:
+            entry.warn("fault_injected", "(transport)", fault.describe())
+        return response
+    entry = _entry(request, method or "", fault)
+    if fault.drop:
+        assert request.transport is not None
+        request.transport.close()
+        entry.finish(0, "")
+        raise asyncio.CancelledError  # nothing is written to a closed connection
+    body = render.error_body("injected_fault", f"{fault.describe()} (faults.vendor)")
+    response = render.ok(body, fault.status)
+    entry.finish(response.status, response.text or "")
+    response.headers["X-Mock-Journal-Id"] = str(entry.id)
+    return response
+
+
+def _entry(request: web.Request, method: str, fault: Fault) -> Entry:
+    """A journal entry of its own: the request never reached the method."""
+    backend = request.app[BACKEND]
+    entry = backend.journal.start(
+        at=backend.clock.now(),
+        method=request.method,
+        path=request.path,
+        api_key=request.match_info.get("api_key", ""),
+        operation=method,
+        query=dict(request.query),
+        body=b"",
+    )
+    entry.warn("fault_injected", "(transport)", fault.describe())
+    return entry
+
+
+def _journalled(request: web.Request, response: web.StreamResponse) -> Entry | None:
+    """The entry the method's handler wrote, found by the id it put in the answer."""
+    entry_id = response.headers.get("X-Mock-Journal-Id", "")
+    return request.app[BACKEND].journal.find(int(entry_id)) if entry_id.isdigit() else None

@@ -1,0 +1,106 @@
+"""Sends the outbox's webhook requests: one shared client session, bounded concurrency.
+
+The domain decides what to send and when; this module only transmits and
+measures. At most ``webhook_concurrency`` requests are in flight, and each has
+its subscription's time-out, so a slow receiver costs a slot for a bounded
+time and never the whole process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+import aiohttp
+
+from .. import __version__
+from ..webhooks.models import Result, Send
+from ..webhooks.outbox import Outbox
+
+log = logging.getLogger(__name__)
+BODY_LIMIT = 64 * 1024  # bytes of a receiver's answer read (and thrown away)
+
+
+class Sender:
+    def __init__(self, outbox: Outbox, concurrency: int) -> None:
+        self.outbox = outbox
+        self.concurrency = concurrency
+        self._session: aiohttp.ClientSession | None = None
+        self._slots = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()  # in flight; a done task leaves at once
+
+    async def start(self) -> None:
+        connector = aiohttp.TCPConnector(limit=0)  # the slots below are the bound
+        self._session = aiohttp.ClientSession(
+            connector=connector, headers={"User-Agent": f"autodialer-mock/{__version__}"}
+        )
+        self.outbox.on_due = self.kick
+
+    async def stop(self) -> None:
+        self.outbox.on_due = lambda: None
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+
+    def resize(self, concurrency: int) -> None:
+        """A new bound for requests started from now on (PUT /_mock/config)."""
+        if concurrency != self.concurrency:
+            self.concurrency = concurrency
+            self._slots = asyncio.Semaphore(concurrency)
+
+    def kick(self) -> None:
+        """Starts a task for every request the outbox has queued (called by the outbox)."""
+        for send in self.outbox.take_due():
+            task = asyncio.get_running_loop().create_task(self._send(send))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def busy(self) -> bool:
+        """Whether requests are in flight."""
+        return bool(self._tasks)
+
+    async def settle(self) -> None:
+        """Waits for every request in flight, and for those their answers started
+        (duplicates, retries due at once)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _send(self, send: Send) -> None:
+        async with self._slots:
+            result = await self._post(send)
+        try:
+            self.outbox.finish(send, result)
+        except Exception:  # a bug here must not be lost in a task nobody awaits
+            log.exception("recording a webhook answer failed")
+
+    async def _post(self, send: Send) -> Result:
+        assert self._session is not None, "the sender was not started"
+        started = time.perf_counter()
+        timeout = aiohttp.ClientTimeout(total=send.timeout)
+        try:
+            async with self._session.post(
+                send.url,
+                data=send.body,
+                headers=send.headers,
+                timeout=timeout,
+                allow_redirects=False,
+            ) as response:
+                with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
+                    await response.content.read(BODY_LIMIT)
+                return Result(
+                    response.status,
+                    _ms(started),
+                    retry_after=response.headers.get("Retry-After"),
+                )
+        except asyncio.TimeoutError:
+            return Result(None, _ms(started), f"no answer within {send.timeout:g} s", True)
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            return Result(None, _ms(started), f"{type(exc).__name__}: {exc}".rstrip(": "))
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
