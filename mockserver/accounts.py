@@ -11,6 +11,7 @@ from sortedcontainers import SortedList
 from .config import Account
 from .models import Job, Record
 from .outcomes import OutcomePicker
+from .rows import Scenarios
 
 CdrKey = tuple[float, int, int, Record]
 
@@ -44,6 +45,7 @@ class AccountState:
         self.config = config
         self.zone: ZoneInfo = config.zone
         self.pickers = {s.id: OutcomePicker(s) for s in config.scenarios}
+        self.scenarios = Scenarios(frozenset(self.pickers), config.scenarios[0].id)
 
     def records(self) -> Iterator[Record]:
         """Every record, oldest first."""

@@ -8,14 +8,13 @@ method and render.
 from __future__ import annotations
 
 import hmac
-import json
 import random
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import daytime, lint, phones, recordings, rows
+from . import daytime, jsonio, lint, phones, recordings, rows
 from .accounts import AccountState
 from .cdr import query as cdr_query
 from .clock import Clock
@@ -133,7 +132,7 @@ class Backend:
     def make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
         account = self.account(api_key)
         try:
-            payload = json.loads(body)
+            payload = jsonio.loads(body)
         except (ValueError, RecursionError) as exc:
             entry.warn("malformed_body", "(body)", f"body is not JSON: {exc}")
             return MakeReport(400, 0, errorcode="5")
@@ -162,30 +161,29 @@ class Backend:
 
     def _make_job(self, account: AccountState, data: list[Any], entry: Entry) -> MakeReport:
         now = self.clock.now()
-        job = self._new_job(account, "make", now)
+        job = self._job(account, "make", now)
+        self._register(account, job)
         job.lines = len(data)
         batch: set[tuple[str, str]] = set()
         invalid = duplicates = False
-        for index, spec, errors in rows.make_rows(data, account.config):
-            prefix = f"query.data[{index}]."
+        for index, record, errors in rows.make_rows(data, account.scenarios, job):
             if isinstance(data[index], dict):
-                lint.unknown_fields(entry, data[index], lint.MAKE_ROW_FIELDS, prefix)
-                lint.numbers_for_strings(entry, data[index], lint.MAKE_ROW_FIELDS, prefix)
-            if spec is None:
+                lint.row_slips(entry, data[index], index)
+            if record is None:
                 invalid = True
                 for error in errors:
                     entry.warn("row_rejected", error.field, f"row {index + 1} rejected: {error}")
                 continue
             job.ok += 1
-            key = (spec.number, spec.scenario)
-            if key in batch or account.pending(spec.number, spec.scenario):
+            key = (record.number, record.scenario)
+            if key in batch or account.pending(record.number, record.scenario):
                 duplicates = True
-                entry.warn(
-                    "duplicate_skipped", prefix + "phone", _duplicate(index, spec, key in batch)
-                )
+                where = f"query.data[{index}].phone"
+                entry.warn("duplicate_skipped", where, _duplicate(index, record, key in batch))
                 continue
             batch.add(key)
-            self._insert(account, job, spec, now)
+            self._insert(account, job, record)
+        self.dialer.enqueue_batch(account, job.records, now)
         job.errorcode = "3" if invalid else "2" if duplicates else "0"
         return MakeReport(200, job.lines, job.ok, job.inserted, job.errorcode, job.id)
 
@@ -195,17 +193,19 @@ class Backend:
         lint.unknown_fields(entry, fields, lint.NEWCALL_FIELDS, "")
         lint.numbers_for_strings(entry, fields, lint.NEWCALL_FIELDS, "")
         lint.newcall_slips(entry, fields)
-        spec, errors = rows.newcall_row(fields, account.config)
-        if spec is None:
-            raise InvalidField("; ".join(map(str, errors)))
-        pending = account.pending(spec.number, spec.scenario)
-        if pending is not None:
-            entry.warn("duplicate_skipped", "phone", _duplicate(0, spec, False))
-            return {"QUERY_ID": pending.job.id, "QUERY_COUNT": 0}
         now = self.clock.now()
-        job = self._new_job(account, "newcall", now)
+        job = self._job(account, "newcall", now)  # registered only if its record is taken
+        record, errors = rows.newcall_row(fields, account.scenarios, job)
+        if record is None:
+            raise InvalidField("; ".join(map(str, errors)))
+        pending = account.pending(record.number, record.scenario)
+        if pending is not None:
+            entry.warn("duplicate_skipped", "phone", _duplicate(0, record, False))
+            return {"QUERY_ID": pending.job.id, "QUERY_COUNT": 0}
+        self._register(account, job)
         job.lines = job.ok = 1
-        self._insert(account, job, spec, now)
+        self._insert(account, job, record)
+        self.dialer.enqueue_batch(account, job.records, now)
         return {"QUERY_ID": job.id, "QUERY_COUNT": 1}
 
     def cdr(self, api_key: str, fields: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
@@ -218,40 +218,28 @@ class Backend:
             raise (InvalidDate if dates else InvalidField)("; ".join(map(str, errors)))
         return cdr_query(account, fields, self.clock.now())
 
-    def _new_job(self, account: AccountState, kind: str, now: float) -> Job:
+    def _job(self, account: AccountState, kind: str, now: float) -> Job:
+        """A job not yet registered: it has no id until :meth:`_register` gives it one."""
+        first_day = daytime.local(now, account.zone).date().toordinal()
+        return Job(0, account.config.api_key, kind, now, first_day)
+
+    def _register(self, account: AccountState, job: Job) -> None:
         digits = self.config.id_digits
         while True:
             job_id = self._ids.randrange(10 ** (digits - 1), 10**digits)
             if job_id not in self.jobs:
                 break
-        first_day = daytime.local(now, account.zone).date().toordinal()
-        job = Job(job_id, account.config.api_key, kind, now, first_day)
+        job.id = job_id
         self.jobs[job_id] = job
         account.jobs[job_id] = job
-        return job
 
-    def _insert(self, account: AccountState, job: Job, spec: rows.RowSpec, now: float) -> None:
+    def _insert(self, account: AccountState, job: Job, record: Record) -> None:
+        """Adds a record to its job and indexes; the caller queues the job's records."""
         self._record_seq += 1
-        record = Record(
-            self._record_seq,
-            job,
-            spec.row_id,
-            spec.name,
-            spec.phone,
-            spec.number,
-            spec.uuid,
-            spec.var1,
-            spec.var2,
-            spec.var3,
-            spec.scenario,
-            spec.start,
-            spec.stop,
-            spec.maxcount,
-        )
+        record.seq = self._record_seq
         job.records.append(record)
         job.inserted += 1
         account.add(record)
-        self.dialer.enqueue(account, record, now, now)
 
     # -- the clock ---------------------------------------------------------------------------
 
@@ -331,7 +319,7 @@ def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def _duplicate(index: int, spec: rows.RowSpec, in_batch: bool) -> str:
+def _duplicate(index: int, spec: Record, in_batch: bool) -> str:
     where = "an earlier row of this batch" if in_batch else "a pending call of this account"
     return (
         f"row {index + 1}: {spec.phone} (scenario {spec.scenario}) duplicates {where}; "

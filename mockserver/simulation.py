@@ -45,6 +45,26 @@ class Dialer:
         else:
             self._wait(account, record, when)
 
+    def enqueue_batch(self, account: AccountState, records: list[Record], now: float) -> None:
+        """Queues freshly stored records; those sharing a window share one window computation."""
+        windows: dict[tuple[int | None, int | None], float | None] = {}
+        campaign_days = account.config.campaign_days
+        ready = False
+        for record in records:
+            key = (record.start, record.stop)
+            if key not in windows:
+                windows[key] = next_open(record, now, account.zone, campaign_days)
+            when = windows[key]
+            if when is None:
+                self._finish(account, record, EXPIRED)
+            elif when <= now:
+                account.ready.append(record)
+                ready = True
+            else:
+                self._wait(account, record, when)
+        if ready:
+            self._dispatch(account, now)
+
     def _wait(self, account: AccountState, record: Record, when: float) -> None:
         record.next_at = when
         bucket = account.waiting.get(when)

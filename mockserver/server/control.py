@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
 from .. import config as config_module
+from .. import jsonio
 from ..backend import Backend
 from ..clock import parse_iso
 from ..errors import InvalidField, MalformedBody
@@ -24,7 +24,7 @@ MAX_PAGE = 10_000
 async def _json(request: web.Request, schema: str | None = None) -> Any:
     body = await request.read()
     try:
-        data = json.loads(body) if body.strip() else {}
+        data = jsonio.loads(body) if body.strip() else {}
     except (ValueError, RecursionError) as exc:
         raise MalformedBody(f"body: not valid JSON ({exc})") from None
     if schema is not None:

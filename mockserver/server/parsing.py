@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
+from .. import jsonio
 from ..errors import MalformedBody
 
 
@@ -43,7 +43,7 @@ async def read_fields(request: web.Request, body: bytes) -> tuple[dict[str, Any]
 def _body_pairs(content_type: str, body: bytes) -> list[tuple[str, Any]]:
     if content_type == "application/json" or body.lstrip()[:1] == b"{":
         try:
-            data = json.loads(body)
+            data = jsonio.loads(body)
         except (ValueError, RecursionError) as exc:
             raise MalformedBody(f"body: not valid JSON ({exc})") from None
         if not isinstance(data, dict):

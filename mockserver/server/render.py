@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from functools import partial
 from typing import Any
 
 from aiohttp import web
 
+from .. import jsonio
 from ..errors import ApiError
-
-dumps = partial(json.dumps, ensure_ascii=False)
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=dumps)
+    return web.Response(body=jsonio.dumps(data), status=status, content_type="application/json")
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
-from .. import daytime
+from .. import daytime, jsonio
 from ..accounts import AccountState
 from ..models import Record
 from .settings import Subscription
@@ -42,4 +41,4 @@ def render(fields: dict[str, Any], sub: Subscription) -> tuple[bytes, str]:
     if sub.format == "form":
         return urlencode({k: str(v) for k, v in renamed.items()}).encode("ascii"), FORM
     # Cyrillic stays as it is, not \u-escaped: receivers that mishandle UTF-8 should see it.
-    return json.dumps(renamed, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), JSON
+    return jsonio.dumps(renamed), JSON

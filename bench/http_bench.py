@@ -1,0 +1,137 @@
+"""HTTP benchmarks 1 and 2: make with 1000 rows; newcall and a small cdr, beside their peers.
+
+Every server runs in its own process on 127.0.0.1 and wrk, another process, loads it.
+Baselines: a bare aiohttp handler (bare_server.py); WireMock standalone and Prism when
+``bench/peers.sh`` installed them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from harness import PEERS, WrkResult, bare, emulator, free_port, ratio, running, wrk
+
+CDR_PATH = "/apikey/cdr?date_from=2026-11-27&date_to=2026-11-27"
+Server = Callable[[int], AbstractContextManager[object]]
+
+
+def _python(cmd: Callable[[int], list[str]]) -> Server:
+    @contextmanager
+    def start(port: int) -> Iterator[object]:
+        with running(cmd(port), f"http://127.0.0.1:{port}/_mock/clock") as process:
+            yield process
+
+    return start
+
+
+@contextmanager
+def _wiremock(port: int) -> Iterator[object]:
+    jar = next((PEERS / "node_modules" / "wiremock" / "build").glob("wiremock-standalone-*.jar"))
+    cmd = ["java", "-jar", str(jar), "--port", str(port), "--root-dir",
+           str(Path(__file__).parent / "wiremock"), "--disable-banner"]  # fmt: skip
+    with running(cmd, f"http://127.0.0.1:{port}/_mock/clock") as process:
+        yield process
+
+
+def _prism(openapi: Path) -> Server:
+    @contextmanager
+    def start(port: int) -> Iterator[object]:
+        cmd = [str(PEERS / "node_modules" / ".bin" / "prism"), "mock", str(openapi),
+               "-p", str(port), "-h", "127.0.0.1"]  # fmt: skip
+        with running(cmd, f"http://127.0.0.1:{port}/apikey/cdr") as process:
+            yield process
+
+    return start
+
+
+def _openapi() -> Path | None:
+    """Our OpenAPI document, as the emulator serves it (None before it serves one)."""
+    port = free_port()
+    with running(emulator(port), f"http://127.0.0.1:{port}/_mock/clock"):
+        try:
+            text = urllib.request.urlopen(f"http://127.0.0.1:{port}/_mock/openapi.json").read()
+        except OSError:
+            return None
+    path = Path(tempfile.mkdtemp()) / "openapi.json"
+    path.write_bytes(text)
+    return path
+
+
+def peers() -> dict[str, Server]:
+    found: dict[str, Server] = {"emulator": _python(emulator), "bare aiohttp": _python(bare)}
+    if shutil.which("java") and (PEERS / "node_modules" / "wiremock").exists():
+        found["WireMock"] = _wiremock
+    openapi = _openapi()
+    if openapi is not None and (PEERS / "node_modules" / ".bin" / "prism").exists():
+        found["Prism"] = _prism(openapi)
+    return found
+
+
+def _seed_cdr(port: int) -> None:
+    """A few finished calls, so the emulator's cdr answers a small, real result."""
+    base = f"http://127.0.0.1:{port}"
+    for i in range(5):
+        body = f"name=N&UUID=u&phone=8900111000{i}".encode()
+        urllib.request.urlopen(f"{base}/apikey/newcall", data=body)
+    request = urllib.request.Request(
+        f"{base}/_mock/clock/advance", data=json.dumps({"seconds": 3600}).encode(), method="POST"
+    )
+    urllib.request.urlopen(request)
+
+
+def bench_make(seconds: float) -> list[dict[str, object]]:
+    rows = []
+    for name, server in list(peers().items())[:2]:  # the peers don't emulate make
+        for connections in (1, 8):
+            port = free_port()
+            with server(port):
+                result = wrk(f"http://127.0.0.1:{port}", "make.lua", connections, seconds, 2)
+            rows.append(_row("make 1000 rows", name, connections, result, rows_per_request=1000))
+    return rows
+
+
+def bench_small(seconds: float) -> list[dict[str, object]]:
+    rows = []
+    for name, server in peers().items():
+        for method, script, path in (("newcall", "newcall.lua", ""), ("cdr", None, CDR_PATH)):
+            port = free_port()
+            with server(port):
+                if name == "emulator" and method == "cdr":
+                    _seed_cdr(port)
+                result = wrk(f"http://127.0.0.1:{port}{path}", script, 16, seconds, 2)
+            rows.append(_row(method, name, 16, result))
+    return rows
+
+
+def _row(what: str, server: str, connections: int, result: WrkResult,
+         rows_per_request: int = 0) -> dict[str, object]:  # fmt: skip
+    row: dict[str, object] = {
+        "bench": what, "server": server, "connections": connections, "rps": result.rps,
+        "p50_ms": result.p50_ms, "p99_ms": result.p99_ms, "errors": result.errors,
+    }  # fmt: skip
+    if rows_per_request:
+        row["rows_per_s"] = result.rps * rows_per_request
+    return row
+
+
+def report(rows: list[dict[str, object]]) -> None:
+    for row in rows:
+        extra = f", {row['rows_per_s']:.0f} rows/s" if "rows_per_s" in row else ""
+        print(f"  {row['bench']:<15} {row['server']:<13} c={row['connections']:<3} "
+              f"{row['rps']:>9.1f} req/s  p50 {row['p50_ms']:.2f} ms  p99 {row['p99_ms']:.2f} ms"
+              f"{extra}  errors {row['errors']}")  # fmt: skip
+    by = {(r["bench"], r["server"], r["connections"]): r for r in rows}
+    for (bench, server, connections), row in by.items():
+        if server == "emulator":
+            for peer in ("bare aiohttp", "WireMock", "Prism"):
+                other = by.get((bench, peer, connections))
+                if other:
+                    print(f"  {bench} c={connections}: emulator/{peer}: "
+                          f"req/s {ratio(row['rps'], other['rps'])}, "  # type: ignore[arg-type]
+                          f"p50 {ratio(row['p50_ms'], other['p50_ms'])}")  # type: ignore[arg-type]  # fmt: skip
