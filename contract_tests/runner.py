@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given
+from hypothesis import seed as with_seed
 from hypothesis import settings as Settings
 from hypothesis.errors import FlakyFailure
 
@@ -57,7 +58,9 @@ def skip_reason(prop: Property, target: Target) -> str:
     return ""
 
 
-def run_property(prop: Property, target: Target, settings: Settings) -> Outcome:
+def run_property(
+    prop: Property, target: Target, settings: Settings, seed: int | None = None
+) -> Outcome:
     outcome = Outcome(prop.name, prop.rule)
     reason = skip_reason(prop, target)
     if reason:
@@ -78,7 +81,8 @@ def run_property(prop: Property, target: Target, settings: Settings) -> Outcome:
             one(None)
         else:
             limit = min(settings.max_examples, prop.examples or settings.max_examples)
-            given(prop.strategy)(Settings(settings, max_examples=limit)(one))()
+            test = given(prop.strategy)(Settings(settings, max_examples=limit)(one))
+            (with_seed(seed)(test) if seed is not None else test)()
     except ContractFailures as exc:
         outcome.status, outcome.failures, outcome.example = FAILED, exc.failures, exc.case
         outcome.exchanges = [e.brief() for e in ctx.exchanges[-6:]]
@@ -95,12 +99,15 @@ def run_property(prop: Property, target: Target, settings: Settings) -> Outcome:
 
 
 def run(
-    target: Target, settings: Settings | None = None, only: list[str] | None = None
+    target: Target,
+    settings: Settings | None = None,
+    only: list[str] | None = None,
+    seed: int | None = None,
 ) -> list[Outcome]:
     """Every property (or those named in ``only``), in registration order."""
     settings = settings or kit_settings()
     props = [p for name, p in load().items() if not only or name in only]
-    return [run_property(p, target, settings) for p in props]
+    return [run_property(p, target, settings, seed) for p in props]
 
 
 def shorten(case: Any, limit: int = 1500) -> str:

@@ -102,7 +102,17 @@ class Config:
         return next((a for a in self.accounts if a.api_key == api_key), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """As ``schemas/config.json`` reads it: unset values (None) are left out, so that what
+        ``GET /_mock/config`` answers can be ``PUT`` back."""
+        return _without_none(asdict(self))
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def from_dict(data: Any, source: str = "config") -> Config:

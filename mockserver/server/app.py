@@ -61,6 +61,7 @@ def add_routes(app: web.Application) -> None:
     router.add_get("/_mock/journal", control.journal)
     router.add_get("/_mock/config", control.get_config)
     router.add_put("/_mock/config", control.put_config)
+    router.add_get("/_mock/openapi.json", control.openapi)
     key = "/{api_key:[^/_][^/]*}"
     for slash in ("", "/"):
         router.add_post(f"{key}/make{slash}", vendor.make)
