@@ -13,3 +13,12 @@ def test_my_client_books_a_call_and_reads_its_cdr(autodialer_mock):
     [row] = autodialer_mock.cdr(to="89001110000")
     assert (row["QUERY_ID"], row["CODE"]) == (job, "ANSWER/16")
     autodialer_mock.assert_no_contract_warnings()
+
+
+def test_the_docs_show_this_file_verbatim():
+    from pathlib import Path
+
+    here = Path(__file__)
+    docs = (here.parent.parent / "docs" / "contract-kit.md").read_text("utf-8")
+    code = here.read_text("utf-8").split("\n\n\ndef test_the_docs_show")[0]
+    assert f"```python\n{code}\n```" in docs
