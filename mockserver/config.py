@@ -110,8 +110,9 @@ class Config:
         return next((a for a in self.accounts if a.api_key == api_key), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything but the webhook secrets, which are masked (GET /_mock/config)."""
-        return webhook_settings.mask(asdict(self))
+        """Everything but the webhook secrets, which are masked (GET /_mock/config); unset
+        values (None) are left out, so that what GET answers can be PUT back."""
+        return webhook_settings.mask(_without_nulls(asdict(self)))
 
     def secrets(self) -> dict[tuple[str, str], str | None]:
         """Each subscription's secret by (api key, subscription id)."""

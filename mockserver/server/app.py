@@ -72,6 +72,7 @@ def add_routes(app: web.Application) -> None:
     router.add_get("/_mock/deliveries", deliveries.deliveries)
     router.add_post("/_mock/deliveries/replay", deliveries.replay_failed)
     router.add_post("/_mock/deliveries/{id:[0-9]+}/replay", deliveries.replay)
+    router.add_get("/_mock/openapi.json", control.openapi)
     key = "/{api_key:[^/_][^/]*}"
     router.add_get(key + "/recordings/{token:[0-9]+-[0-9a-f]+}.wav", vendor.recording)
     for slash in ("", "/"):

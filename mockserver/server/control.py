@@ -6,6 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
+import schemas.openapi
+
 from .. import config as config_module
 from .. import jsonio
 from ..backend import Backend
@@ -81,7 +83,10 @@ async def advance_clock(request: web.Request) -> web.Response:
 async def set_clock(request: web.Request) -> web.Response:
     data = await _json(request, "control.set")
     backend = request.app[BACKEND]
-    when = parse_iso(data["now"])
+    try:
+        when = parse_iso(data["now"])
+    except ValueError as exc:  # the pattern lets through e.g. month 00 or year 0
+        raise InvalidField(f"now: {data['now']!r} is not a date-time ({exc})") from None
     if when < backend.clock.now():
         raise InvalidField(
             f"now: {data['now']} is before the emulator's now {backend.now_iso()}; "
@@ -179,3 +184,7 @@ async def put_config(request: web.Request) -> web.Response:
     if new.seed is not None and new.seed != backend.seed:
         backend.reseed(new.seed)
     return render.ok(backend.config.to_dict())
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return render.ok(schemas.openapi.build())

@@ -27,7 +27,10 @@ async def read_fields(request: web.Request, body: bytes) -> tuple[dict[str, Any]
     """
     pairs: list[tuple[str, Any]] = list(request.query.items())
     if request.content_type.startswith("multipart/"):
-        form: MultiDictProxy[Any] = await request.post()
+        try:
+            form: MultiDictProxy[Any] = await request.post()
+        except ValueError as exc:  # e.g. no boundary: the client's fault, not a crash
+            raise MalformedBody(f"body: not a valid multipart body ({exc})") from None
         pairs += [(k, v if isinstance(v, str) else v.filename) for k, v in form.items()]
     elif body.strip():
         pairs += _body_pairs(request.content_type, body)

@@ -1,0 +1,86 @@
+"""``autodialer-contract``: ``check`` a server against the contract; print the ``openapi``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from schemas.openapi import build as build_openapi
+
+from .properties import load
+from .report import junit_xml, summary
+from .runner import ERROR, FAILED, kit_settings, run
+from .target import Target
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autodialer-contract", description="The Autodialer contract-test kit."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check a server at a base URL against the contract")
+    check.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:8080")
+    check.add_argument("--api-key", default="apikey")
+    check.add_argument("--access-token", default="client-key")
+    check.add_argument("--other-api-key", help="a second account, for the isolation property")
+    check.add_argument("--other-access-token")
+    check.add_argument(
+        "--allow-real-calls",
+        action="store_true",
+        help="the target is not loopback and WILL place real calls: send them anyway",
+    )
+    check.add_argument("--max-examples", type=int, default=20, help="cases per property")
+    check.add_argument("--seed", type=int, help="hypothesis seed (derandomized when absent)")
+    check.add_argument("--only", action="append", metavar="RULE", help="run only these rules")
+    check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
+    check.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    commands.add_parser("rules", help="list the rules the kit checks")
+    openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document")
+    openapi.add_argument("--output", "-o", metavar="FILE", help="write it here instead")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "openapi":
+        text = json.dumps(build_openapi(), ensure_ascii=False, indent=2) + "\n"
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as out:
+                out.write(text)
+        else:
+            sys.stdout.write(text)
+        return 0
+    if args.command == "rules":
+        for name, prop in load().items():
+            print(f"{name}: {prop.rule}")
+        return 0
+    if bool(args.other_api_key) != bool(args.other_access_token):
+        print(
+            "autodialer-contract: give both --other-api-key and --other-access-token",
+            file=sys.stderr,
+        )
+        return 2
+    target = Target(
+        args.base_url,
+        args.api_key,
+        args.access_token,
+        args.other_api_key,
+        args.other_access_token,
+        allow_real_calls=args.allow_real_calls,
+        timeout=args.timeout,
+    )
+    unknown = set(args.only or ()) - set(load())
+    if unknown:
+        print(f"autodialer-contract: unknown rules: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    outcomes = run(target, kit_settings(args.max_examples, args.seed), args.only, args.seed)
+    print(summary(outcomes))
+    if args.junit_xml:
+        junit_xml(outcomes, args.junit_xml)
+    return 1 if any(o.status in (FAILED, ERROR) for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

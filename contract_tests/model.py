@@ -1,0 +1,129 @@
+"""A small reference model of the contract (SPEC.md §2), written apart from the emulator.
+
+It predicts what a correct server answers to ``make`` (counts, errorcode,
+inherited windows) and which numbers are one subscriber. Shapes come from
+``schemas/``; the cross-field rules are re-stated here on purpose, so that a bug
+in the emulator's own code is not copied into the oracle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.validation import validator
+
+MAX_ROWS = 1000
+DEFAULT_START, DEFAULT_STOP = 10 * 3600, 19 * 3600
+TIME_FIELDS = ("statdialertime", "stopdialertime")
+_SEPARATORS = str.maketrans("", "", " -()")
+
+
+def normalise(phone: Any) -> str:
+    """8XXXXXXXXXX, 7XXXXXXXXXX and +7XXXXXXXXXX are one subscriber; others are their digits."""
+    text = str(phone).strip().translate(_SEPARATORS).removeprefix("+")
+    if len(text) == 11 and text[0] in "78":
+        return "7" + text[1:]
+    return text
+
+
+def given(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def seconds(text: Any) -> int:
+    parts = [int(p) for p in str(text).split(":")]
+    return parts[0] * 3600 + parts[1] * 60 + (parts[2] if len(parts) > 2 else 0)
+
+
+def hms(value: int) -> str:
+    return f"{value // 3600:02d}:{value % 3600 // 60:02d}:{value % 60:02d}"
+
+
+@dataclass(frozen=True)
+class RowVerdict:
+    index: int
+    valid: bool
+    reason: str  # why it is invalid, '' when valid
+    start: int  # the window it gets, after inheritance
+    stop: int
+    key: tuple[str, str] | None  # (normalised number, scenario) of a valid row
+
+
+def judge_rows(rows: list[Any], scenarios: tuple[str, ...] = ("1",)) -> list[RowVerdict]:
+    """Each row on its own, with the ``**`` inheritance of statdialertime/stopdialertime."""
+    check = validator("make.row")
+    start, stop = DEFAULT_START, DEFAULT_STOP
+    verdicts = []
+    for index, row in enumerate(rows):
+        errors = check.errors(row, f"query.data[{index}]")
+        bad = {e.field.rsplit(".", 1)[-1] for e in errors}
+        if isinstance(row, dict):
+            # A value that is itself valid is inherited even when its row is rejected.
+            if given(row.get("statdialertime")) and "statdialertime" not in bad:
+                start = seconds(row["statdialertime"])
+            if given(row.get("stopdialertime")) and "stopdialertime" not in bad:
+                stop = seconds(row["stopdialertime"])
+        reason = str(errors[0]) if errors else ""
+        scenario = ""
+        if not errors:
+            scenario = str(row.get("generationtype") or "") or scenarios[0]
+            if scenario not in scenarios:
+                reason = f"query.data[{index}].generationtype: {scenario!r} is not a scenario"
+            elif start >= stop:
+                reason = (
+                    f"query.data[{index}].statdialertime: {hms(start)} is not before "
+                    f"stopdialertime {hms(stop)}"
+                )
+        key = (normalise(row["phone"]), scenario) if not reason else None
+        verdicts.append(RowVerdict(index, not reason, reason, start, stop, key))
+    return verdicts
+
+
+@dataclass
+class MakePrediction:
+    status: int
+    lines: int
+    ok: int = 0
+    inserted: int = 0
+    errorcode: str = "0"
+    #: rows that become records: (row index, key, start, stop)
+    records: list[RowVerdict] = field(default_factory=list)
+
+    def report(self) -> dict[str, str]:
+        """The report without ``id`` (the server chooses it)."""
+        return {
+            "lines": str(self.lines),
+            "ok": str(self.ok),
+            "inserted": str(self.inserted),
+            "errorcode": self.errorcode,
+        }
+
+
+def predict_make(
+    rows: list[Any],
+    pending: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    scenarios: tuple[str, ...] = ("1",),
+) -> MakePrediction:
+    """The report a correct server gives to ``rows`` with the right token."""
+    if len(rows) > MAX_ROWS:
+        return MakePrediction(413, len(rows), errorcode="4")
+    if not rows:
+        return MakePrediction(400, 0, errorcode="5")
+    prediction = MakePrediction(200, len(rows))
+    seen: set[tuple[str, str]] = set()
+    invalid = duplicates = False
+    for verdict in judge_rows(rows, scenarios):
+        if not verdict.valid:
+            invalid = True
+            continue
+        prediction.ok += 1
+        assert verdict.key is not None
+        if verdict.key in seen or verdict.key in pending:
+            duplicates = True
+            continue
+        seen.add(verdict.key)
+        prediction.inserted += 1
+        prediction.records.append(verdict)
+    prediction.errorcode = "3" if invalid else "2" if duplicates else "0"
+    return prediction

@@ -1,0 +1,200 @@
+"""The server under test, reached over HTTP only (``urllib``): any base URL, any implementation.
+
+Every answer goes through the registered response checks (:mod:`.checks`). The
+safety net for real telephony lives here too: towards a host that is not
+loopback, nothing that would place a call leaves unless real calls were allowed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .validators import would_place_call
+
+
+class RealCallsRefused(RuntimeError):
+    """The kit will not send a request that places real calls without --allow-real-calls."""
+
+
+@dataclass
+class Exchange:
+    """One request and its answer, as the checks and the reports see them."""
+
+    operation: str  # make, newcall, cdr, control, other
+    method: str
+    url: str
+    sent: Any  # the JSON body or the fields, as sent
+    status: int = 0
+    text: str = ""
+    body: Any = None
+
+    def brief(self) -> str:
+        sent = json.dumps(self.sent, ensure_ascii=False)
+        if len(sent) > 300:
+            sent = sent[:297] + "..."
+        return f"{self.method} {self.url} {sent} -> {self.status} {self.text[:300]}"
+
+
+@dataclass
+class Target:
+    base_url: str
+    api_key: str
+    access_token: str
+    other_api_key: str | None = None
+    other_access_token: str | None = None
+    allow_real_calls: bool = False
+    timeout: float = 30.0
+    #: Called with every exchange (the running check context listens here).
+    listeners: list[Callable[[Exchange], None]] = field(default_factory=list)
+    _control: bool | None = None
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+
+    # -- what may be sent ----------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return urllib.parse.urlsplit(self.base_url).hostname or ""
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    @property
+    def calls_allowed(self) -> bool:
+        return self.loopback or self.allow_real_calls
+
+    def _guard(self, operation: str, payload: Any) -> None:
+        if not self.calls_allowed and would_place_call(operation, payload):
+            raise RealCallsRefused(
+                f"{self.host} is not loopback and this {operation} request would place a call; "
+                "pass --allow-real-calls to let the kit place real calls"
+            )
+
+    # -- HTTP -------------------------------------------------------------------------------------
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        json_body: Any = None,
+        raw: bytes | None = None,
+        form: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+    ) -> Exchange:
+        url = self.base_url + path
+        if query:
+            url += "?" + urllib.parse.urlencode({k: str(v) for k, v in query.items()})
+        headers: dict[str, str] = {}
+        data: bytes | None = None
+        if raw is not None:
+            data, headers["Content-Type"] = raw, "application/json"
+        elif json_body is not None:
+            data = json.dumps(json_body, ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
+        elif form is not None:
+            data = urllib.parse.urlencode({k: str(v) for k, v in form.items()}).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        sent = json_body if json_body is not None else form if form is not None else query
+        if raw is not None:
+            sent = raw.decode("utf-8", "replace")
+        exchange = Exchange(operation, method, url, sent)
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                exchange.status, payload = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            exchange.status, payload = exc.code, exc.read()
+        exchange.text = payload.decode("utf-8", "replace")
+        try:
+            exchange.body = json.loads(payload)
+        except ValueError:
+            exchange.body = None
+        for listener in self.listeners:
+            listener(exchange)
+        return exchange
+
+    # -- the vendor's methods ---------------------------------------------------------------------
+
+    def key(self, other: bool = False) -> tuple[str, str]:
+        if other:
+            assert self.other_api_key and self.other_access_token
+            return self.other_api_key, self.other_access_token
+        return self.api_key, self.access_token
+
+    def make(self, rows: list[Any], *, token: str | None = None, other: bool = False) -> Exchange:
+        api_key, own = self.key(other)
+        body = {"query": {"access_token": own if token is None else token, "data": rows}}
+        self._guard("make", body)
+        return self.send("POST", f"/{api_key}/make", operation="make", json_body=body)
+
+    def make_raw(self, raw: bytes) -> Exchange:
+        return self.send("POST", f"/{self.api_key}/make", operation="make", raw=raw)
+
+    def newcall(self, fields: dict[str, Any], *, other: bool = False) -> Exchange:
+        self._guard("newcall", fields)
+        api_key, _ = self.key(other)
+        return self.send("POST", f"/{api_key}/newcall", operation="newcall", form=fields)
+
+    def cdr(self, *, other: bool = False, **fields: Any) -> Exchange:
+        api_key, _ = self.key(other)
+        return self.send("GET", f"/{api_key}/cdr", operation="cdr", query=fields)
+
+    # -- the emulator's control API, when the target has one ---------------------------
+
+    @property
+    def has_control(self) -> bool:
+        """True when ``GET /_mock/clock`` answers JSON with ``mode``; asked once."""
+        if self._control is None:
+            try:
+                answer = self.send("GET", "/_mock/clock", operation="control")
+                self._control = isinstance(answer.body, dict) and "mode" in answer.body
+            except (OSError, urllib.error.URLError):
+                self._control = False
+        return self._control
+
+    def control(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
+        answer = self.send(
+            method, "/_mock/" + path, operation="control", json_body=body, query=query
+        )
+        if answer.status != 200:
+            raise RuntimeError(f"control API: {answer.brief()}")
+        return answer.body
+
+    def clock(self) -> dict[str, Any]:
+        return self.control("GET", "clock")
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        return self.control("POST", "clock/advance", {"seconds": seconds})
+
+    def reset(self) -> None:
+        self.control("POST", "reset", {})
+
+    def calls(self, **filters: Any) -> list[dict[str, Any]]:
+        return self.control("GET", "calls", limit=10_000, **filters)["items"]
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` and loopback addresses; a name must resolve to loopback addresses only."""
+    if host in ("localhost", ""):
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
