@@ -6,22 +6,14 @@ webhooks' from a pure draw per record), so a run with faults repeats too.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from .draws import WEBHOOK_DUPLICATE, WEBHOOK_OUT_OF_ORDER, draw
 from .errors import ConfigError
 
 VENDOR_METHODS = ("make", "newcall", "cdr")
-_DUPLICATE, _OUT_OF_ORDER = "duplicate", "out_of_order"
-
-
-def _draw(seed: int, record: int, index: int, purpose: str) -> float:
-    """A uniform number in [0, 1) from a hash of the inputs: independent of the call outcomes'
-    draws, so turning faults on changes no call."""
-    digest = hashlib.blake2b(f"{seed}/{record}/{index}/{purpose}".encode(), digest_size=8)
-    return int.from_bytes(digest.digest(), "big") / 2**64
 
 
 @dataclass
@@ -123,13 +115,13 @@ def plan_delivery(config: WebhookFaults, seed: int, record: int, index: int) -> 
     delay, notes = config.delay, []
     if config.delay:
         notes.append(f"delayed {config.delay:g} s")
-    if config.out_of_order_rate and _draw(seed, record, index, _OUT_OF_ORDER) < (
+    if config.out_of_order_rate and draw(seed, record, index, WEBHOOK_OUT_OF_ORDER) < (
         config.out_of_order_rate
     ):
         delay += config.out_of_order_delay
         notes.append(f"out of order: held back {config.out_of_order_delay:g} s")
     duplicate = bool(config.duplicate_rate) and (
-        _draw(seed, record, index, _DUPLICATE) < config.duplicate_rate
+        draw(seed, record, index, WEBHOOK_DUPLICATE) < config.duplicate_rate
     )
     if duplicate:
         notes.append("duplicate: the first attempt is sent twice")

@@ -8,9 +8,10 @@ requests and clock moves give the same cdr.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+from .draws import ANSWER, RING, STATUS, TALK, draw
 
 if TYPE_CHECKING:
     from .config import ForcedRule, Scenario
@@ -29,18 +30,6 @@ FIXED_RULES: dict[str, tuple[str, str]] = {
     "0007": ("CANCEL", ""),
 }
 
-_MASK = (1 << 64) - 1
-
-
-def draw(seed: int, record: int, attempt: int, purpose: int) -> float:
-    """A uniform number in [0, 1) from splitmix64 over the four inputs: cheap and reproducible."""
-    x = (seed * 0x9E3779B97F4A7C15 + record * 0xBF58476D1CE4E5B9) & _MASK
-    x = (x + attempt * 0x94D049BB133111EB + purpose * 0x2545F4914F6CDD1D) & _MASK
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
-    x ^= x >> 31
-    return (x >> 11) / float(1 << 53)
-
 
 class WeightedChoice:
     """Picks a key of a weight table with a uniform number; zero weights are never picked."""
@@ -56,17 +45,14 @@ class WeightedChoice:
         return self.keys[min(bisect_right(self.bounds, u * self.bounds[-1]), len(self.keys) - 1)]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """How one attempt ends (a tuple: a simulation makes one per attempt)."""
+
     status: str
-    cause: int
+    code: str  # STATUS/cause, as cdr shows it
     ring: int
     talk: int
     answer: str
-
-    @property
-    def code(self) -> str:
-        return f"{self.status}/{self.cause}"
 
 
 class ForcedTable:
@@ -93,6 +79,7 @@ class OutcomePicker:
         self.scenario = scenario
         self.statuses = WeightedChoice(scenario.outcomes)
         self.answers = WeightedChoice(scenario.answers)
+        self.codes = {s: f"{s}/{scenario.causes[s]}" for s in STATUSES}
 
     def decide(
         self, forced: tuple[str, str] | None, seed: int, record: int, attempt: int
@@ -101,12 +88,14 @@ class OutcomePicker:
         if forced is not None:
             status, answer = forced
         else:
-            status = self.statuses.pick(draw(seed, record, attempt, 1)) or "NOANSWER"
-            answer = self.answers.pick(draw(seed, record, attempt, 2)) if status == "ANSWER" else ""
+            status = self.statuses.pick(draw(seed, record, attempt, STATUS)) or "NOANSWER"
+            answer = ""
+            if status == "ANSWER":
+                answer = self.answers.pick(draw(seed, record, attempt, ANSWER))
         low, high = sc.ring_seconds[status]
-        ring = round(low + (high - low) * draw(seed, record, attempt, 3))
+        ring = round(low + (high - low) * draw(seed, record, attempt, RING))
         talk = 0
         if status == "ANSWER":
             low, high = sc.talk_seconds
-            talk = max(1, round(low + (high - low) * draw(seed, record, attempt, 4)))
-        return Outcome(status, sc.causes[status], ring, talk, answer)
+            talk = max(1, round(low + (high - low) * draw(seed, record, attempt, TALK)))
+        return Outcome(status, self.codes[status], ring, talk, answer)

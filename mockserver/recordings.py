@@ -19,7 +19,7 @@ import wave
 from array import array
 from functools import cache, lru_cache
 
-from .outcomes import draw
+from .draws import RECORDING, draw
 
 RATE = 8000  # Hz: telephone audio
 WIDTH = 2  # bytes per sample: 16-bit PCM
@@ -27,7 +27,6 @@ NOTES = (392.0, 440.0, 494.0, 523.0, 587.0, 659.0, 698.0, 784.0)  # G4..G5, a pe
 TONE, GAP = 1440, 320  # samples: 0.18 s of tone, 0.04 s of silence
 FADE = 80  # samples of fade in and out, so the tones do not click
 AMPLITUDE = 9000
-_PURPOSE = 30  # draw purpose, apart from the outcomes' and the faults'
 
 
 @cache
@@ -54,7 +53,7 @@ def wav(seed: int, record: int, seconds: int, phrase: str = "") -> bytes:
     count = -(-frames // segment)  # enough whole segments to cover the length, then cut
     notes = []
     for i in range(count):
-        shift = int(draw(seed, record, i, _PURPOSE) * 3)
+        shift = int(draw(seed, record, i, RECORDING) * 3)
         base = ord(phrase[i % len(phrase)]) if phrase else 0
         notes.append(_segment((base + shift) % len(NOTES)))
     pcm = b"".join(notes)[: frames * WIDTH]

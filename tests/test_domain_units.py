@@ -8,12 +8,15 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mockserver import phones
+from mockserver import daytime, phones
 from mockserver.clock import Clock, parse_iso
 from mockserver.config import ForcedRule
+from mockserver.draws import draw
 from mockserver.models import Job, Record
-from mockserver.outcomes import FIXED_RULES, ForcedTable, WeightedChoice, draw
+from mockserver.outcomes import FIXED_RULES, ForcedTable, WeightedChoice
 from mockserver.scheduler import Scheduler
 from mockserver.windows import next_open
 
@@ -141,3 +144,15 @@ def test_domain_modules_never_import_aiohttp() -> None:
         "assert 'aiohttp' not in sys.modules, 'aiohttp imported by the domain'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@given(
+    st.floats(0, 4_000_000_000),
+    st.sampled_from(["Europe/Moscow", "Asia/Kolkata", "Australia/Lord_Howe", "America/St_Johns",
+                     "Asia/Kathmandu", "Europe/London", "Pacific/Chatham"]),
+)  # fmt: skip
+def test_fast_cdr_time_equals_strftime(epoch: float, zone_name: str) -> None:
+    zone = ZoneInfo(zone_name)
+    assert daytime.cdr_time(epoch, zone) == daytime.local(epoch, zone).strftime(
+        "%Y-%m-%d %H:%M:%S %z"
+    )

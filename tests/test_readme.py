@@ -3,7 +3,6 @@ started as the tour says, its output compared with the one the README shows."""
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import shutil
@@ -73,4 +72,4 @@ def test_the_readme_tour_answers_what_it_shows(tour_server: int) -> None:
             check=True,
             timeout=30,
         ).stdout
-        assert json.loads(output) == json.loads(shown), command
+        assert output.strip() == shown, command
