@@ -178,7 +178,9 @@ async function uploadBatch(event) {
     out.textContent =
       `HTTP ${result.status} · lines ${report.lines} · ok ${report.ok} · inserted ${report.inserted}` +
       ` · errorcode ${report.errorcode} · job ${report.id}`;
-    out.classList.toggle("error", report.errorcode !== "0");
+    // errorcode 2 only skipped duplicates; anything else refused rows or the batch.
+    out.classList.toggle("warn", report.errorcode === "2");
+    out.classList.toggle("error", !["0", "2"].includes(report.errorcode));
     return `uploaded ${file.name}: see the journal for any row's warnings`;
   });
 }

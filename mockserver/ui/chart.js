@@ -68,7 +68,8 @@ export function drawChart(container, legend, series) {
       svg("text", { class: "tick", x: PAD.left - 6, y: PAD.top + 8, "text-anchor": "end" }, String(max)),
       svg("text", { class: "tick", x: PAD.left - 6, y: baseline, "text-anchor": "end" }, "0"),
       svg("text", { class: "tick", x: PAD.left, y: HEIGHT - 6 }, short(buckets[0].start)),
-      svg("text", { class: "tick", x: WIDTH - PAD.right, y: HEIGHT - 6, "text-anchor": "end" }, short(last.start)),
+      buckets.length > 1 &&
+        svg("text", { class: "tick", x: PAD.left + buckets.length * step, y: HEIGHT - 6, "text-anchor": "end" }, short(last.start)),
       bars,
     ),
   );

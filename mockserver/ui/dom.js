@@ -1,5 +1,5 @@
 // DOM from data, with text nodes only: names, vars and journal bodies are user input,
-// so nothing here ever parses a string as HTML (no innerHTML anywhere in the dashboard).
+// so nothing here ever parses a string as HTML (no HTML-parsing sink anywhere in the page).
 
 const SVG = "http://www.w3.org/2000/svg";
 
