@@ -36,6 +36,7 @@ class Receiver:
     script: list[Any] = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
     url: str = ""
+    port: int = 0  # 0: any free port; a fixed one brings a receiver up where one was down
     in_flight: int = 0
     max_in_flight: int = 0
 
@@ -48,7 +49,7 @@ class Receiver:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.1)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}/hook"

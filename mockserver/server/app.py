@@ -11,7 +11,7 @@ from ..backend import Backend
 from ..clock import Clock, parse_iso
 from ..config import Config
 from ..errors import ApiError
-from . import control, deliveries, render, vendor
+from . import control, dashboard, deliveries, overview, render, upload, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
 from .keys import BACKEND, DRIVER, SENDER
@@ -73,6 +73,13 @@ def add_routes(app: web.Application) -> None:
     router.add_post("/_mock/deliveries/replay", deliveries.replay_failed)
     router.add_post("/_mock/deliveries/{id:[0-9]+}/replay", deliveries.replay)
     router.add_get("/_mock/openapi.json", control.openapi)
+    router.add_get("/_mock/ui", dashboard.page)
+    router.add_get("/_mock/ui/{name:[a-z]+\\.(?:js|css)}", dashboard.asset)
+    router.add_get("/_mock/summary", overview.summary)
+    router.add_get("/_mock/outcomes", overview.outcomes)
+    router.add_get("/_mock/cdr", overview.cdr)
+    router.add_post("/_mock/upload", upload.upload)
+    router.add_post("/_mock/fire", upload.fire_traffic)
     key = "/{api_key:[^/_][^/]*}"
     router.add_get(key + "/recordings/{token:[0-9]+-[0-9a-f]+}.wav", vendor.recording)
     for slash in ("", "/"):
