@@ -13,7 +13,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import daytime, lint, phones, recordings, rows
 from .accounts import AccountState
@@ -29,6 +29,9 @@ from .scheduler import Scheduler
 from .simulation import Dialer
 from .validation import validator
 from .webhooks.outbox import Outbox
+
+if TYPE_CHECKING:
+    from .store import Persistence
 
 MAX_ROWS = 1000
 
@@ -71,6 +74,8 @@ class Backend:
             config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
         )
         self.journal = Journal(config.journal_size)
+        #: ``--db``: keeps what is accepted and what happens to it; None keeps all in memory.
+        self.store: Persistence | None = None
         self.apply_config(config)
         self.reset()
 
@@ -101,6 +106,8 @@ class Backend:
         """Forgets jobs, calls, cdr, the journal and deliveries; keeps the configuration."""
         self.scheduler.clear()
         self.outbox.clear()
+        if self.store is not None:
+            self.store.clear()
         for api_key, state in list(self.accounts.items()):
             self.accounts[api_key] = AccountState(state.config)
         self.jobs: dict[int, Job] = {}
@@ -115,6 +122,7 @@ class Backend:
         self.outbox.seed = seed
         self.faults = VendorFaultPlan(self.config.faults.vendor, seed)
         self._ids = random.Random(seed)
+        self.flush()
 
     # -- the vendor's methods ------------------------------------------------------------------
 
@@ -187,6 +195,7 @@ class Backend:
             batch.add(key)
             self._insert(account, job, spec, now)
         job.errorcode = "3" if invalid else "2" if duplicates else "0"
+        self.flush()  # durable before the report leaves
         return MakeReport(200, job.lines, job.ok, job.inserted, job.errorcode, job.id)
 
     def newcall(self, api_key: str, fields: dict[str, Any], entry: Entry) -> dict[str, int]:
@@ -206,6 +215,7 @@ class Backend:
         job = self._new_job(account, "newcall", now)
         job.lines = job.ok = 1
         self._insert(account, job, spec, now)
+        self.flush()  # durable before the answer leaves
         return {"QUERY_ID": job.id, "QUERY_COUNT": 1}
 
     def cdr(self, api_key: str, fields: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
@@ -228,6 +238,8 @@ class Backend:
         job = Job(job_id, account.config.api_key, kind, now, first_day)
         self.jobs[job_id] = job
         account.jobs[job_id] = job
+        if self.store is not None:
+            self.store.job_added(job)
         return job
 
     def _insert(self, account: AccountState, job: Job, spec: rows.RowSpec, now: float) -> None:
@@ -264,7 +276,9 @@ class Backend:
 
     def run_due(self) -> int:
         """Runs what is due now (the real-time driver calls this)."""
-        return self.scheduler.run_until(self.clock.now())
+        ran = self.scheduler.run_until(self.clock.now())
+        self.flush()
+        return ran
 
     def move_to(self, when: float, pause: Callable[[], bool] | None = None) -> int:
         """Moves the clock forward to ``when``, running every event due on the way, in order.
@@ -275,7 +289,13 @@ class Backend:
         ran = self.scheduler.run_until(when, self.clock.move_to, pause)
         if pause is None or not pause():
             self.clock.move_to(when)
+        self.flush()  # before the webhooks this step queued are sent
         return ran
+
+    def flush(self) -> None:
+        """Writes what changed since the last flush, in one transaction (``--db`` only)."""
+        if self.store is not None:
+            self.store.flush()
 
     # -- recordings --------------------------------------------------------------------------
 
