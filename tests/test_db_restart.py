@@ -44,12 +44,12 @@ def free_port() -> int:
 class Server:
     """``python -m mockserver --db FILE --clock manual`` on a loopback port."""
 
-    def __init__(self, tmp: Path, db: Path, hook: str | None = None) -> None:
+    def __init__(self, tmp: Path, db: Path, hook: str | None = None, timeout: float = 10) -> None:
         self.tmp, self.db = tmp, db
         self.config = tmp / "config.yaml"  # written as JSON, which is YAML too
         account: dict[str, Any] = {"api_key": "apikey", "access_token": "client-key"}
         if hook:
-            account["webhooks"] = [{"id": "crm", "url": hook}]
+            account["webhooks"] = [{"id": "crm", "url": hook, "timeout": timeout}]
         self.config.write_text(json.dumps({"accounts": [account]}))
         self.proc: asyncio.subprocess.Process | None = None
         self.url = ""
@@ -197,3 +197,33 @@ async def test_sigterm_exits_0_and_the_state_is_there_on_restart(tmp_path: Path)
     finally:
         if server.proc is not None and server.proc.returncode is None:
             await server.stop(signal.SIGKILL)
+
+
+async def test_sigterm_lets_an_advance_in_flight_finish_then_keeps_its_result(
+    tmp_path: Path,
+) -> None:
+    # The first webhook hangs past its 0.5 s time-out; its retry, 5 s later on the
+    # emulator's clock and still within the advance, is answered.
+    receiver = await Receiver(script=[HANG]).start()
+    server = await Server(tmp_path, tmp_path / "run.db", receiver.url, timeout=0.5).start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            await upload(http, server)
+            advance = asyncio.create_task(
+                call(http, "POST", server.url + "/_mock/clock/advance", json={"seconds": 3 * HOUR})
+            )
+            await until(lambda: bool(receiver.requests), "the first webhook")
+            assert server.proc is not None
+            server.proc.send_signal(signal.SIGTERM)
+            answered = await asyncio.wait_for(advance, BOUND)  # finished, not cut off
+            assert await asyncio.wait_for(server.proc.wait(), BOUND) == 0
+            assert answered["now"] == "2026-11-27T12:00:00+03:00"
+            await server.start()
+            after = await seen(http, server)
+            assert after["now"] == answered["now"]
+            assert {c["state"] for c in after["calls"]} == {"completed"}
+            assert {d["state"] for d in after["deliveries"]} == {"succeeded"}
+    finally:
+        if server.proc is not None and server.proc.returncode is None:
+            await server.stop(signal.SIGKILL)
+        await receiver.stop()

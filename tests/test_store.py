@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from mockserver.backend import Backend
+from mockserver.clock import Clock
 from mockserver.config import Config
 from mockserver.errors import ConfigError
 from mockserver.store import attach
@@ -206,3 +207,17 @@ def test_jobs_of_an_account_left_out_of_the_configuration_stay_in_the_file(
     assert without.find_records() == []
     assert set(without.jobs) == set(first.jobs)  # their ids stay taken
     assert len(persisted(path).find_records()) == 13
+
+
+def test_the_clock_never_goes_back_across_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    first = persisted(path)
+    first.move_to(first.clock.now() + 5 * HOUR)
+    wall = [0.0]
+    real = Backend(
+        config(), Clock("real", speed=60, start=first.clock.now() - HOUR, wall=lambda: wall[0])
+    )
+    attach(real, str(path))
+    assert real.clock.now() == first.clock.now()  # the saved now is later than --start
+    wall[0] = 1.0
+    assert real.clock.now() == first.clock.now() + 60

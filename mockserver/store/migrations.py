@@ -120,7 +120,7 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
     latest = migrations[-1].version if migrations else 0
     if current > latest:
         raise ConfigError(
-            f"--db: the file is at schema version {current}, newer than this emulator's "
+            f"the file is at schema version {current}, newer than this emulator's "
             f"{latest}; use a newer autodialer-mock or another file"
         )
     for migration in migrations:

@@ -56,7 +56,8 @@ class Snapshot:
 class SqliteStore:
     def __init__(self, path: str) -> None:
         self.path = path
-        # Autocommit mode: transactions are the explicit BEGIN/COMMIT of write().
+        # Autocommit mode: transactions are the explicit BEGIN/COMMIT of write(). Any thread:
+        # an app may be built in one thread and served from another (one at a time).
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
