@@ -12,7 +12,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import daytime, jsonio, lint, phones, recordings, rows
 from .accounts import AccountState
@@ -28,6 +28,9 @@ from .scheduler import Scheduler
 from .simulation import Dialer
 from .validation import validator
 from .webhooks.outbox import Outbox
+
+if TYPE_CHECKING:
+    from .store import Persistence
 
 MAX_ROWS = 1000
 
@@ -70,6 +73,8 @@ class Backend:
             config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
         )
         self.journal = Journal(config.journal_size)
+        #: ``--db``: keeps what is accepted and what happens to it; None keeps all in memory.
+        self.store: Persistence | None = None
         self.apply_config(config)
         self.reset()
 
@@ -100,6 +105,8 @@ class Backend:
         """Forgets jobs, calls, cdr, the journal and deliveries; keeps the configuration."""
         self.scheduler.clear()
         self.outbox.clear()
+        if self.store is not None:
+            self.store.clear()
         for api_key, state in list(self.accounts.items()):
             self.accounts[api_key] = AccountState(state.config)
         self.jobs: dict[int, Job] = {}
@@ -114,6 +121,7 @@ class Backend:
         self.outbox.seed = seed
         self.faults = VendorFaultPlan(self.config.faults.vendor, seed)
         self._ids = random.Random(seed)
+        self.flush()
 
     # -- the vendor's methods ------------------------------------------------------------------
 
@@ -185,6 +193,7 @@ class Backend:
             self._insert(account, job, record)
         self.dialer.enqueue_batch(account, job.records, now)
         job.errorcode = "3" if invalid else "2" if duplicates else "0"
+        self.flush()  # durable before the report leaves
         return MakeReport(200, job.lines, job.ok, job.inserted, job.errorcode, job.id)
 
     def newcall(self, api_key: str, fields: dict[str, Any], entry: Entry) -> dict[str, int]:
@@ -206,6 +215,7 @@ class Backend:
         job.lines = job.ok = 1
         self._insert(account, job, record)
         self.dialer.enqueue_batch(account, job.records, now)
+        self.flush()  # durable before the answer leaves
         return {"QUERY_ID": job.id, "QUERY_COUNT": 1}
 
     def cdr(self, api_key: str, fields: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
@@ -232,6 +242,8 @@ class Backend:
         job.id = job_id
         self.jobs[job_id] = job
         account.jobs[job_id] = job
+        if self.store is not None:
+            self.store.job_added(job)
 
     def _insert(self, account: AccountState, job: Job, record: Record) -> None:
         """Adds a record to its job and indexes; the caller queues the job's records."""
@@ -252,7 +264,9 @@ class Backend:
 
     def run_due(self) -> int:
         """Runs what is due now (the real-time driver calls this)."""
-        return self.scheduler.run_until(self.clock.now())
+        ran = self.scheduler.run_until(self.clock.now())
+        self.flush()
+        return ran
 
     def move_to(self, when: float, pause: Callable[[], bool] | None = None) -> int:
         """Moves the clock forward to ``when``, running every event due on the way, in order.
@@ -263,7 +277,13 @@ class Backend:
         ran = self.scheduler.run_until(when, self.clock.move_to, pause)
         if pause is None or not pause():
             self.clock.move_to(when)
+        self.flush()  # before the webhooks this step queued are sent
         return ran
+
+    def flush(self) -> None:
+        """Writes what changed since the last flush, in one transaction (``--db`` only)."""
+        if self.store is not None:
+            self.store.flush()
 
     # -- recordings --------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -36,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
         "--start", metavar="ISO", help="the emulator's start time, ISO 8601 with offset"
     )
     serve.add_argument("--seed", type=int, metavar="N", help="seed of job ids and call outcomes")
+    serve.add_argument(
+        "--db",
+        metavar="FILE",
+        help="persist state in SQLite (created if missing); in memory without it",
+    )
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     _fire_parser(commands)
     return parser
@@ -93,7 +99,11 @@ def serve(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as exc:
         print(f"autodialer-mock: refused configuration: {exc}", file=sys.stderr)
         return 2
-    app = create_app(config, clock)
+    try:
+        app = create_app(config, clock, args.db)
+    except (ConfigError, sqlite3.Error) as exc:
+        print(f"autodialer-mock: refused --db {args.db}: {exc}", file=sys.stderr)
+        return 2
     backend = app[BACKEND]
     if not _is_loopback(args.host):
         log.warning(
@@ -104,6 +114,7 @@ def serve(args: argparse.Namespace) -> int:
     print(
         f"autodialer-mock {__version__} on http://{args.host}:{args.port}\n"
         f"  clock: {clock.mode}{speed}, now {backend.now_iso()}; seed {backend.seed}\n"
+        f"  state: {f'kept in {args.db}' if args.db else 'in memory'}\n"
         f"  accounts: {accounts}\n"
         f"  control API: http://{args.host}:{args.port}/_mock/",
         flush=True,

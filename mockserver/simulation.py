@@ -26,6 +26,8 @@ class Dialer:
         self.forced = ForcedTable([])
         #: Called once per record that completes (webhooks subscribe here).
         self.on_completed: list[Listener] = []
+        #: Called with a record whose state, attempts or history changed (``--db`` keeps it).
+        self.on_changed: list[Listener] = []
         # One bound method each, shared by every event tuple.
         self._ready = self._on_ready
         self._end = self._on_end
@@ -104,14 +106,18 @@ class Dialer:
         record.attempts += 1
         record.dialing_since = now
         account.busy += 1
+        attempt = self._attempt(account, record, now)
+        self.scheduler.at(attempt.ended, self._end, (account, record, attempt))
+        self._changed(account, record)
+
+    def _attempt(self, account: AccountState, record: Record, started: float) -> Attempt:
+        """How the record's current attempt goes: a pure function of seed, record and attempt."""
         picker = account.pickers.get(record.scenario) or next(iter(account.pickers.values()))
         outcome = picker.decide(
             self.forced.match(record.number), self.seed, record.seq, record.attempts
         )
-        attempt = Attempt(
-            now, now + outcome.ring + outcome.talk, outcome.code, outcome.talk, outcome.answer
-        )
-        self.scheduler.at(attempt.ended, self._end, (account, record, attempt))
+        ended = started + outcome.ring + outcome.talk
+        return Attempt(started, ended, outcome.code, outcome.talk, outcome.answer)
 
     def _on_end(self, event: tuple[AccountState, Record, Attempt], now: float) -> None:
         account, record, attempt = event
@@ -132,11 +138,41 @@ class Dialer:
             record.move(PENDING)
             interval = account.config.retry_interval or self.retry_interval
             self.enqueue(account, record, now + interval, now)
+        self._changed(account, record)
         self._dispatch(account, now)
 
     def _finish(self, account: AccountState, record: Record, state: str) -> None:
         record.move(state)
+        self._changed(account, record)
         self._settled(account, record)
+
+    def _changed(self, account: AccountState, record: Record) -> None:
+        for listener in self.on_changed:
+            listener(account, record)
+
+    def resume(self, account: AccountState, record: Record, now: float) -> None:
+        """Puts back a record read from ``--db`` (its indexes already rebuilt).
+
+        A pending one waits for its due time; one already due queues for a line, and the
+        lines are looked at on the clock's next step (as for any event due now). One caught
+        dialing keeps its line and rings on to the end it was drawn: the attempt is a pure
+        function of the seed, the record and the attempt number, so it ends as it would
+        have without the restart.
+        """
+        if record.state == PENDING:
+            if record.next_at is not None and record.next_at > now:
+                self._wait(account, record, record.next_at)
+                return
+            record.next_at = None
+            account.ready.append(record)
+            if now not in account.waiting:  # one look at the lines, at now
+                account.waiting[now] = []
+                self.scheduler.at(now, self._ready, (account, now))
+        elif record.state == DIALING:
+            account.busy += 1
+            started = now if record.dialing_since is None else record.dialing_since
+            attempt = self._attempt(account, record, started)
+            self.scheduler.at(attempt.ended, self._end, (account, record, attempt))
 
     def _settled(self, account: AccountState, record: Record) -> None:
         account.settle(record)

@@ -11,6 +11,7 @@ from ..backend import Backend
 from ..clock import Clock, parse_iso
 from ..config import Config
 from ..errors import ApiError
+from ..store import attach
 from . import control, dashboard, deliveries, overview, render, upload, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
@@ -56,6 +57,15 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
     await app[SENDER].stop()
 
 
+async def _store(app: web.Application) -> AsyncIterator[None]:
+    yield
+    # Last out (cleanup runs in reverse): the driver and the sender have stopped, so this
+    # flush writes the final state and nothing changes after it.
+    store = app[BACKEND].store
+    if store is not None:
+        store.close()
+
+
 def add_routes(app: web.Application) -> None:
     # Control routes come first: an api key never starts with '_', so they never clash.
     router = app.router
@@ -90,15 +100,21 @@ def add_routes(app: web.Application) -> None:
     router.add_route("*", key + "/{method:[^/]+}{slash:/?}", vendor.unknown_method)
 
 
-def create_app(config: Config | None = None, clock: Clock | None = None) -> web.Application:
+def create_app(
+    config: Config | None = None, clock: Clock | None = None, db: str | None = None
+) -> web.Application:
+    """The emulator; with ``db``, its state is restored from and kept in that SQLite file."""
     config = config or Config()
     backend = Backend(config, clock or clock_for(config))
+    if db is not None:
+        attach(backend, db)
     app = web.Application(
         client_max_size=config.body_limit, middlewares=[error_bodies, inject_faults]
     )
     app[BACKEND] = backend
     app[DRIVER] = ClockDriver(backend)
     app[SENDER] = Sender(backend.outbox, config.webhook_concurrency)
+    app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_driver)
     app.cleanup_ctx.append(_sender)
     add_routes(app)

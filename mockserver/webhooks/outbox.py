@@ -61,6 +61,8 @@ class Outbox:
         self.on_due: Callable[[], None] = lambda: None
         #: The absolute URL of a record's WAV, "" when nothing was recorded (set by the backend).
         self.recording_url: Callable[[AccountState, Record], str] = lambda _a, _r: ""
+        #: Called with a delivery whose state or log changed (``--db`` keeps it).
+        self.on_changed: Callable[[Delivery], None] = lambda _d: None
         self._key = secrets.token_bytes(32)  # event ids: unique, not guessable
         self._generation = 0
         self.clear()
@@ -113,6 +115,7 @@ class Outbox:
     def _schedule(self, delivery: Delivery, when: float) -> None:
         delivery.state, delivery.next_at = PENDING, when
         self.scheduler.at(when, self._fire, delivery)
+        self.on_changed(delivery)
 
     def _fire(self, delivery: Delivery, now: float) -> None:
         if self._forgotten(delivery) or delivery.state != PENDING or delivery.next_at != now:
@@ -178,6 +181,7 @@ class Outbox:
                 result.retry_after,
             )
         )
+        self.on_changed(delivery)  # marked now; what is written is its state at the flush
         if send.trigger == DUPLICATE:
             return  # logged only: the original attempt decides the delivery's fate
         sub = self.subscription(delivery)
@@ -199,6 +203,21 @@ class Outbox:
         if send.trigger == FIRST and delivery.duplicate:
             # The same request again, byte for byte: what a sender that lost the 2xx would do.
             self._queue(delivery, DUPLICATE, send.headers)
+
+    def restore(self, deliveries: list[Delivery], key: bytes, generation: int, last: int) -> None:
+        """Takes back the deliveries of a ``--db`` file, and the key and generation their
+        event ids came from, so an event completed again after a restart keeps its id.
+
+        A delivery owed (pending, or in flight when the process died) is due at its time,
+        or now if that has passed: at least once, with the same ``webhook-id``.
+        """
+        self._key, self._generation = key, generation
+        self._ids = itertools.count(last + 1)
+        now = self.clock.now()
+        for delivery in deliveries:
+            self.deliveries[delivery.id] = delivery
+            if delivery.state in (PENDING, SENDING):
+                self._schedule(delivery, max(delivery.next_at or now, now))
 
     # -- the control API --------------------------------------------------------------------
 

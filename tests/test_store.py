@@ -1,0 +1,223 @@
+"""``--db``: the SQLite store, at the domain level (no HTTP).
+
+A "crash" here is a backend dropped without closing its store: what a second
+backend reads from the file is exactly what the first one had committed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockserver.backend import Backend
+from mockserver.clock import Clock
+from mockserver.config import Config
+from mockserver.errors import ConfigError
+from mockserver.store import attach
+from mockserver.store.migrations import MIGRATIONS, Migration, migrate, version
+from mockserver.store.sqlite import SqliteStore
+from mockserver.views import job_view, record_view
+from mockserver.webhooks.models import Result
+from mockserver.webhooks.settings import Subscription
+
+from .support import entry, make_body, manual_config, new_backend
+
+HOUR = 3600
+
+
+def config(**overrides: Any) -> Config:
+    cfg = manual_config(**overrides)
+    cfg.accounts[0].webhooks = [Subscription(url="http://127.0.0.1:9/hook", id="crm")]
+    return cfg
+
+
+def persisted(path: Path, cfg: Config | None = None) -> Backend:
+    backend = new_backend(cfg or config())
+    attach(backend, str(path))
+    return backend
+
+
+def upload(backend: Backend, count: int = 12, first: int = 0) -> None:
+    # Last four digits force outcomes: 0000 answered, 0001 busy (retried), 0002 no answer.
+    rows = [
+        {"id": str(i), "phone": f"89{i:05d}000{i % 3}", "maxcount": 3, "var1": f"v{i % 2}"}
+        for i in range(first, first + count)
+    ]
+    report = backend.make("apikey", make_body(rows), entry(backend, "make"))
+    assert report.inserted == count
+    fields = {"name": "Пётр", "phone": f"8900123{first:04d}", "UUID": "crm-1"}  # no window
+    backend.newcall("apikey", fields, entry(backend, "newcall"))
+
+
+def answer(backend: Backend, *statuses: int) -> None:
+    """Answers the queued webhook requests with ``statuses`` in turn (the last one repeats)."""
+    for i, send in enumerate(backend.outbox.take_due()):
+        backend.outbox.finish(send, Result(statuses[min(i, len(statuses) - 1)], 1.5))
+    backend.flush()
+
+
+def state(backend: Backend) -> dict[str, Any]:
+    """Everything a client or a test can see of a run."""
+    return {
+        "records": [record_view(r, a.zone) for a, r in backend.find_records()],
+        "jobs": [job_view(j, a.zone) for a in backend.accounts.values() for j in a.jobs.values()],
+        "deliveries": [d.to_dict(backend.iso) for d in backend.outbox.deliveries.values()],
+        "cdr": backend.cdr("apikey", {"date_from": "2026-11-01"}, entry(backend, "cdr")),
+        "now": backend.clock.now(),
+        "seed": backend.seed,
+    }
+
+
+# -- migrations ---------------------------------------------------------------------------------
+
+
+def test_a_new_file_is_created_at_the_latest_schema_version(tmp_path: Path) -> None:
+    store = SqliteStore(str(tmp_path / "new.db"))
+    assert store.version == version(store.conn) == MIGRATIONS[-1].version
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"jobs", "records", "attempts", "deliveries", "delivery_attempts", "meta"} <= tables
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_a_file_migrates_nothing_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    first = persisted(path)
+    upload(first)
+    before = state(first)
+    for _ in range(2):
+        again = persisted(path)
+        assert state(again) == before
+        assert again.store is not None and again.store.store.version == MIGRATIONS[-1].version
+
+
+def test_an_older_file_is_upgraded_in_place_keeping_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    upload(persisted(path))
+    conn = sqlite3.connect(path, isolation_level=None)
+    later = (*MIGRATIONS, Migration(2, "a note per job", "ALTER TABLE jobs ADD COLUMN note TEXT;"))
+    assert migrate(conn, later) == 2
+    assert migrate(conn, later) == 2  # idempotent
+    assert conn.execute("SELECT count(*), count(note) FROM jobs").fetchone() == (2, 0)
+    assert conn.execute("SELECT count(*) FROM records").fetchone() == (13,)
+
+
+def test_a_file_from_a_newer_emulator_is_refused_with_its_version(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(ConfigError, match="schema version 99"):
+        SqliteStore(str(path))
+
+
+def test_a_failed_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
+    broken = (*MIGRATIONS, Migration(2, "broken", "CREATE TABLE t (a);\nNOT SQL;"))
+    with pytest.raises(sqlite3.Error):
+        migrate(conn, broken)
+    assert version(conn) == MIGRATIONS[-1].version
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 't'").fetchone() == (0,)
+
+
+# -- round trips -------------------------------------------------------------------------------
+
+
+def test_every_kind_of_state_survives_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    cfg = config(public_url="http://mock.test")
+    cfg.accounts[0].dial_lines = 3  # records queue for lines, too
+    first = persisted(path, cfg)
+    upload(first)
+    first.move_to(first.clock.now() + HOUR + 30)  # 10:00:30: lines busy, some calls over
+    answer(first, 500, 200)  # one delivery owes a retry, the others succeeded
+    first.move_to(first.clock.now() + 5)  # the webhook retry is in flight
+    assert {d.state for d in first.outbox.deliveries.values()} >= {"sending"}
+    assert {r.state for _, r in first.find_records()} >= {"pending", "dialing", "completed"}
+    before = state(first)
+
+    second = persisted(path, cfg)  # first is dropped, never closed: a crash
+    after = state(second)
+    for delivery in before["deliveries"]:
+        if delivery["state"] == "sending":  # in flight at the crash: owed again, at once
+            delivery.update(state="pending", next_attempt_at=second.now_iso())
+    assert after == before
+    assert second.public_url == "http://mock.test"
+
+
+def test_ids_and_numbers_continue_after_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    first = persisted(path)
+    upload(first)
+    second = persisted(path)
+    for backend in (first, second):
+        upload(backend, 3, first=100)
+    jobs = [sorted(b.jobs) for b in (first, second)]
+    assert jobs[0] == jobs[1] and len(jobs[0]) == 4  # the same new job ids, none reused
+    seqs = [[r.seq for _, r in b.find_records()] for b in (first, second)]
+    assert seqs[0] == seqs[1] == list(range(1, 18))
+
+
+def test_a_restored_run_goes_on_as_the_uninterrupted_one(tmp_path: Path) -> None:
+    """Records dialing at the crash end as drawn, queued ones get lines in turn, owed
+    webhooks go out with their event ids: the same cdr and log as without the crash."""
+    path = tmp_path / "run.db"
+    cfg = config()
+    cfg.accounts[0].dial_lines = 2
+    live = persisted(path, cfg)
+    upload(live)
+    live.move_to(live.clock.now() + HOUR + 45)
+    answer(live, 503)
+    copy = tmp_path / "copy.db"
+    assert live.store is not None
+    with sqlite3.connect(copy) as target:
+        live.store.store.conn.backup(target)  # the file as a SIGKILL would leave it
+
+    restored = persisted(copy, cfg)
+    for backend in (live, restored):
+        for _ in range(40):
+            backend.move_to(backend.clock.now() + 300)
+            answer(backend, 200)
+    assert state(restored) == state(live)
+    assert all(d["state"] == "succeeded" for d in state(live)["deliveries"])
+
+
+def test_reset_empties_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    first = persisted(path)
+    upload(first)
+    first.reset()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM records").fetchone() == (0,)
+    assert state(persisted(path))["records"] == []
+
+
+def test_jobs_of_an_account_left_out_of_the_configuration_stay_in_the_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "run.db"
+    first = persisted(path)
+    upload(first)
+    other = config()
+    other.accounts[0].api_key = "other"
+    without = persisted(path, other)
+    assert without.find_records() == []
+    assert set(without.jobs) == set(first.jobs)  # their ids stay taken
+    assert len(persisted(path).find_records()) == 13
+
+
+def test_the_clock_never_goes_back_across_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    first = persisted(path)
+    first.move_to(first.clock.now() + 5 * HOUR)
+    wall = [0.0]
+    real = Backend(
+        config(), Clock("real", speed=60, start=first.clock.now() - HOUR, wall=lambda: wall[0])
+    )
+    attach(real, str(path))
+    assert real.clock.now() == first.clock.now()  # the saved now is later than --start
+    wall[0] = 1.0
+    assert real.clock.now() == first.clock.now() + 60
