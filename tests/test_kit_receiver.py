@@ -46,6 +46,8 @@ class CrmReceiver:
         if self.once_per_id and msg_id in self.seen:
             return web.Response(status=500, text="IntegrityError: duplicate key")
         self.seen.add(msg_id)
+        if request.content_type == "application/x-www-form-urlencoded":
+            assert (await request.post())["event_id"] == msg_id
         if self.delay:
             await asyncio.sleep(self.delay)
         return web.Response(text="ok")
@@ -163,3 +165,9 @@ def test_list_names_every_case_and_what_needs_a_secret(capsys) -> None:
     out = capsys.readouterr().out
     assert all(f"{name}:" in out for name in load())
     assert out.count("(needs --secret)") == len(SIGNATURE_CASES)
+
+
+async def test_form_bodies_are_sent_as_a_form_subscription_sends_them(serve) -> None:
+    receiver = await serve(CrmReceiver(verify=False))
+    outcomes = await check(receiver, secret=None, format="form", only=["unicode", "max-lengths"])
+    assert [o.status for o in outcomes.values()] == ["passed", "passed"]
