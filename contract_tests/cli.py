@@ -1,4 +1,5 @@
-"""``autodialer-contract``: ``check`` a server against the contract; print the ``openapi``."""
+"""``autodialer-contract``: ``check`` a server against the contract, check a webhook
+``receiver``; print the ``openapi``."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from collections.abc import Sequence
 
 from schemas.openapi import build as build_openapi
 
+from . import receiver
 from .properties import load
 from .report import junit_xml, summary
 from .runner import ERROR, FAILED, kit_settings, run
 from .target import Target
+from .webhook_requests import BadSecret, secret_key
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +39,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--only", action="append", metavar="RULE", help="run only these rules")
     check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
     check.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    receiver = commands.add_parser(
+        "receiver", help="fire generated webhook deliveries at your receiver and check its answers"
+    )
+    receiver.add_argument("--url", help="the receiver's URL, e.g. http://127.0.0.1:9000/hook")
+    receiver.add_argument(
+        "--secret", help="the subscription's whsec_… secret: sign, and check forgeries are refused"
+    )
+    receiver.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds the receiver has to answer (10)"
+    )
+    receiver.add_argument("--format", choices=("json", "form"), default="json")
+    receiver.add_argument("--max-examples", type=int, default=20, help="generated events")
+    receiver.add_argument("--seed", type=int, help="hypothesis seed (derandomized when absent)")
+    receiver.add_argument("--only", action="append", metavar="CASE", help="run only these cases")
+    receiver.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
+    receiver.add_argument("--list", action="store_true", help="list the cases and exit")
     commands.add_parser("rules", help="list the rules the kit checks")
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document")
     openapi.add_argument("--output", "-o", metavar="FILE", help="write it here instead")
@@ -56,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, prop in load().items():
             print(f"{name}: {prop.rule}")
         return 0
+    if args.command == "receiver":
+        return check_receiver(args)
     if bool(args.other_api_key) != bool(args.other_access_token):
         print(
             "autodialer-contract: give both --other-api-key and --other-access-token",
@@ -79,6 +100,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(summary(outcomes))
     if args.junit_xml:
         junit_xml(outcomes, args.junit_xml)
+    return 1 if any(o.status in (FAILED, ERROR) for o in outcomes) else 0
+
+
+def check_receiver(args: argparse.Namespace) -> int:
+    cases = receiver.load()
+    if args.list:
+        for name, spec in cases.items():
+            print(f"{name}: {spec.rule}" + (" (needs --secret)" if spec.needs_secret else ""))
+        return 0
+    problems = [
+        (not args.url, "--url is required"),
+        (args.timeout <= 0, "--timeout must be above 0"),
+        (bool(set(args.only or ()) - set(cases)), f"unknown cases: {args.only}"),
+    ]
+    if args.secret:
+        try:
+            secret_key(args.secret)
+        except BadSecret as exc:
+            problems.append((True, f"--secret: {exc}"))
+    for bad, message in problems:
+        if bad:
+            print(f"autodialer-contract receiver: {message}", file=sys.stderr)
+            return 2
+    target = receiver.ReceiverTarget(args.url, args.secret, args.timeout, args.format)
+    outcomes = receiver.run(
+        target, kit_settings(args.max_examples, args.seed), args.only, args.seed
+    )
+    print(summary(outcomes))
+    if args.junit_xml:
+        junit_xml(outcomes, args.junit_xml, name="autodialer-contract receiver")
     return 1 if any(o.status in (FAILED, ERROR) for o in outcomes) else 0
 
 

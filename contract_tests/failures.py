@@ -111,6 +111,30 @@ class ModelMismatch(ContractFailure):
     rule = "model"
 
 
+class ReceiverRefused(ContractFailure):
+    """A webhook receiver did not answer a valid delivery with a 2xx, so the sender retries it."""
+
+    rule = "receiver.accepts"
+
+
+class ReceiverTooSlow(ContractFailure):
+    """A webhook receiver did not answer within the delivery timeout, so the sender retries it."""
+
+    rule = "receiver.in-time"
+
+
+class DuplicateRefused(ContractFailure):
+    """The same webhook-id again (a retry or a duplicate) did not get a 2xx: it must be acked."""
+
+    rule = "receiver.idempotent"
+
+
+class ForgeryAccepted(ContractFailure):
+    """A webhook receiver accepted a request whose signature or timestamp does not verify."""
+
+    rule = "receiver.signature"
+
+
 class ContractFailures(AssertionError):
     """Every failure of one example, raised at its end so that hypothesis shrinks the example."""
 

@@ -8,6 +8,7 @@ it over real HTTP while the test's own loop, if any, stays free.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import threading
 import urllib.parse
@@ -21,6 +22,8 @@ from aiohttp import web
 from mockserver.config import Account, ClockConfig, Config
 from mockserver.server.app import clock_for, create_app
 from mockserver.server.keys import BACKEND
+
+from .webhook_log import Webhooks
 
 AppFactory = Callable[[Config], web.Application]
 DEFAULT_START = "2026-11-27T09:00:00+03:00"  # a Friday morning in Moscow, before the window
@@ -86,7 +89,7 @@ class MockServer:
         return self
 
     async def _start_site(self) -> None:
-        self.app = self.app_factory(self.config)
+        self.app = self.app_factory(copy.deepcopy(self.config))  # the original stays pristine
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -107,7 +110,9 @@ class MockServer:
         self.stop()
 
     def clear(self) -> None:
-        """Forgets jobs, calls, cdr and journal, and puts a manual clock back at its start.
+        """Forgets jobs, calls, cdr, journal and deliveries, takes back the configuration it
+        started with (subscriptions a test added are gone), and puts a manual clock back at
+        its start.
 
         ``POST /_mock/reset`` keeps the clock (it only moves forward over HTTP); a
         test's fresh start needs it rewound, which only the owner of the process can do.
@@ -115,6 +120,9 @@ class MockServer:
 
         def rewind() -> None:
             backend = self.app[BACKEND]
+            backend.apply_config(copy.deepcopy(self.config))
+            if self.config.seed is not None:
+                backend.seed = self.config.seed
             backend.reset()
             if backend.clock.mode == "manual":
                 backend.clock = clock_for(self.config)
@@ -171,6 +179,18 @@ class MockServer:
             seconds = seconds.total_seconds()
         total = seconds + minutes * 60 + hours * 3600
         return self._http("POST", "/_mock/clock/advance", {"seconds": total})["now"]
+
+    async def aadvance(
+        self, seconds: float | timedelta = 0, *, minutes: float = 0, hours: float = 0
+    ) -> str:
+        """:meth:`advance` for async tests: the test's loop stays free meanwhile, so a
+        webhook receiver served on it gets the deliveries the advance waits for."""
+        return await asyncio.to_thread(self.advance, seconds, minutes=minutes, hours=hours)
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """Subscribe receivers, read the delivery log and the events delivered."""
+        return Webhooks(self._http, lambda: self.api_key)
 
     @property
     def now(self) -> str:

@@ -1,5 +1,6 @@
 """Hypothesis strategies for the contract's requests: valid and invalid rows, batches,
-newcall forms and cdr queries. For a client's own property tests, and the kit's.
+newcall forms, cdr queries; webhook events and requests (signed as the emulator signs).
+For a client's own property tests, and the kit's.
 
 Every "valid" value passes :mod:`.validators`; every "invalid" one breaks exactly
 one rule, so a failing client test points at one rule.
@@ -13,6 +14,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from . import model
+from .webhook_requests import WebhookRequest, build_request
 
 SUBSCRIBER = st.integers(min_value=0, max_value=10**10 - 1).map(lambda n: f"{n:010d}")
 
@@ -215,3 +217,103 @@ def invalid_cdr_queries(draw: st.DrawFn) -> dict[str, str]:
             )
         )
     )
+
+
+# -- webhook events (schemas/webhook.event.json), for a receiver's own tests -----------------
+
+STATUS_CAUSES = {
+    "ANSWER": 16,
+    "BUSY": 17,
+    "NOANSWER": 19,
+    "CONGESTION": 34,
+    "CHANUNAVAIL": 1,
+    "CANCEL": 16,
+}
+EVENT_IDS = st.from_regex(r"\Aevt_[0-9a-f]{24}\Z")
+WEBHOOK_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
+
+
+@st.composite
+def cdr_times(draw: st.DrawFn) -> str:
+    """cdr's ``TIME``: ``YYYY-MM-DD HH:MM:SS +HHMM``."""
+    moment = draw(st.datetimes(datetime.datetime(2020, 1, 1), datetime.datetime(2035, 12, 31)))
+    offset = draw(st.sampled_from(("+0300", "+0200", "+0500", "+1200", "-0100", "+0000")))
+    return moment.strftime("%Y-%m-%d %H:%M:%S ") + offset
+
+
+@st.composite
+def webhook_events(
+    draw: st.DrawFn,
+    statuses: tuple[str, ...] = tuple(STATUS_CAUSES),
+    text: st.SearchStrategy[str] = WEBHOOK_TEXT,
+) -> dict[str, Any]:
+    """A schema-valid event under the default field names, consistent as the emulator sends it:
+    talk time, a recording and an answer only for answered calls."""
+    status = draw(st.sampled_from(statuses))
+    answered = status == "ANSWER"
+    recorded = answered and draw(st.booleans())
+    return {
+        "event_id": draw(EVENT_IDS),
+        "query_id": draw(st.integers(1, 10**17 - 1)),
+        "id": draw(st.one_of(st.integers(0, 10**6).map(str), text)),
+        "UUID": draw(text),
+        "phone": str(draw(phones())),
+        "duration": draw(st.integers(0, 3600)) if answered else 0,
+        "code": f"{status}/{STATUS_CAUSES[status]}",
+        "time": draw(cdr_times()),
+        "attempts": draw(st.integers(1, 10)),
+        "var1": draw(text),
+        "var2": draw(text),
+        "var3": draw(text),
+        "record": (
+            draw(
+                st.from_regex(
+                    r"\Ahttps?://127\.0\.0\.1:8080/apikey/recordings/[0-9]+-[0-9a-f]{8}\Z"
+                )
+            )
+            + ".wav"
+            if recorded
+            else ""
+        ),
+        "answer": draw(st.one_of(st.sampled_from(("да", "нет", "")), text)) if answered else "",
+    }
+
+
+#: How a valid event is broken, one schema rule at a time.
+EVENT_BREAKERS = {
+    "missing event_id": lambda e: {k: v for k, v in e.items() if k != "event_id"},
+    "empty event_id": lambda e: {**e, "event_id": ""},
+    "query_id as a string": lambda e: {**e, "query_id": str(e["query_id"])},
+    "query_id as a float": lambda e: {**e, "query_id": e["query_id"] % 1000 + 0.5},
+    "negative duration": lambda e: {**e, "duration": -1},
+    "duration as a string": lambda e: {**e, "duration": str(e["duration"])},
+    "code without cause": lambda e: {**e, "code": e["code"].split("/")[0]},
+    "unknown status": lambda e: {**e, "code": "HANGUP/16"},
+    "time without offset": lambda e: {**e, "time": e["time"][:19]},
+    "attempts 0": lambda e: {**e, "attempts": 0},
+    "record not a wav URL": lambda e: {**e, "record": "recording.mp3"},
+    "empty phone": lambda e: {**e, "phone": ""},
+    "unknown field": lambda e: {**e, "status": "ok"},
+    "not an object": lambda e: [e],
+}
+
+
+@st.composite
+def invalid_webhook_events(draw: st.DrawFn) -> Any:
+    """An event broken in exactly one way (see ``EVENT_BREAKERS``): for a receiver's
+    negative tests (it should refuse it with a 4xx, or at least not crash)."""
+    how = draw(st.sampled_from(sorted(EVENT_BREAKERS)))
+    return EVENT_BREAKERS[how](draw(webhook_events()))
+
+
+@st.composite
+def webhook_requests(
+    draw: st.DrawFn,
+    secret: str | None = None,
+    format: str = "json",
+    events: st.SearchStrategy[Any] | None = None,
+) -> WebhookRequest:
+    """A whole delivery: headers (``webhook-id`` = the event's id, ``webhook-timestamp`` now,
+    ``webhook-signature`` with ``secret``) and body, as the emulator sends it."""
+    event = draw(events if events is not None else webhook_events())
+    return build_request(event, secret=secret, format=format)
