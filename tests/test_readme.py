@@ -73,3 +73,13 @@ def test_the_readme_tour_answers_what_it_shows(tour_server: int) -> None:
             timeout=30,
         ).stdout
         assert output.strip() == shown, command
+
+
+def test_the_readme_configuration_example_loads(tmp_path) -> None:
+    from mockserver.config import load_file
+
+    (example,) = re.findall(r"```toml\n(.*?)\n```", readme(), re.S)
+    path = tmp_path / "mock.toml"
+    path.write_text(example, "utf-8")
+    config = load_file(path)
+    assert config.accounts[0].webhooks[0].statuses == ["ANSWER"]
