@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 from aiohttp import web
 
@@ -33,12 +34,37 @@ async def clock(request: web.Request) -> web.Response:
     return web.json_response({"mode": "manual"})
 
 
+# A webhook receiver that counts what it gets and when (the webhook benchmark's target).
+HOOK = web.AppKey("hook", list)
+
+
+async def hook(request: web.Request) -> web.Response:
+    await request.read()
+    request.app[HOOK].append(time.perf_counter())
+    return web.Response(status=204)
+
+
+async def hook_stats(request: web.Request) -> web.Response:
+    seen = request.app[HOOK]
+    span = seen[-1] - seen[0] if len(seen) > 1 else 0.0
+    return web.json_response({"count": len(seen), "span": span})
+
+
+async def hook_reset(request: web.Request) -> web.Response:
+    request.app[HOOK].clear()
+    return web.Response(status=204)
+
+
 def main() -> None:
     app = web.Application(client_max_size=4 * 1024 * 1024)
     app.router.add_post("/apikey/make", make)
     app.router.add_post("/apikey/newcall", newcall)
     app.router.add_get("/apikey/cdr", cdr)
     app.router.add_get("/_mock/clock", clock)
+    app[HOOK] = []
+    app.router.add_post("/hook", hook)
+    app.router.add_get("/hook/stats", hook_stats)
+    app.router.add_post("/hook/reset", hook_reset)
     web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 
 

@@ -61,12 +61,27 @@ async def get_clock(request: web.Request) -> web.Response:
 
 
 async def move_to(app: web.Application, when: float) -> int:
-    """Runs every event due up to ``when``; each webhook attempt they make is awaited before
-    time moves on, so retries due within the move run too, at their own times."""
+    """Runs every event due up to ``when``; the webhook attempts they make are awaited before
+    time moves past what their answers could schedule, so retries due within the move run
+    too, at their own times.
+
+    Attempts whose answers cannot act before the next event are sent together: the clock
+    stops for them only at the outbox's horizon (at most a second of emulator time), so a
+    burst of completed calls is delivered concurrently, not one round trip at a time.
+    """
     backend, sender = app[BACKEND], app[SENDER]
+    horizon = backend.outbox.horizon()
+    scheduler = backend.scheduler
+
+    def must_wait() -> bool:
+        if not sender.busy():
+            return False
+        due = scheduler.next_due()
+        return due is None or due >= sender.first_at + horizon
+
     events = 0
     while True:
-        events += backend.move_to(when, sender.busy)
+        events += backend.move_to(when, must_wait)
         if not sender.busy():
             app[DRIVER].wake()
             return events

@@ -30,6 +30,8 @@ class Sender:
         self._session: aiohttp.ClientSession | None = None
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()  # in flight; a done task leaves at once
+        #: Emulator time of the first request sent since the sender was last idle.
+        self.first_at = 0.0
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=0)  # the slots below are the bound
@@ -55,6 +57,8 @@ class Sender:
     def kick(self) -> None:
         """Starts a task for every request the outbox has queued (called by the outbox)."""
         for send in self.outbox.take_due():
+            if not self._tasks:
+                self.first_at = send.at
             task = asyncio.get_running_loop().create_task(self._send(send))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

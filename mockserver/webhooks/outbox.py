@@ -155,6 +155,18 @@ class Outbox:
         self.on_due()
         return True
 
+    def horizon(self) -> float:
+        """Emulator seconds an attempt's answer cannot act before: the shortest retry gap of
+        any subscription, at most one second (a ``Retry-After`` may ask for one)."""
+        gaps = [
+            gap
+            for account in self.accounts.values()
+            for sub in account.config.webhooks
+            if sub.enabled
+            for gap in sub.schedule[1:]
+        ]
+        return min([1.0, *gaps])
+
     def take_due(self) -> list[Send]:
         sends = list(self.due)
         self.due.clear()
