@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -101,7 +100,7 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     try:
         app = create_app(config, clock, args.db)
-    except (ConfigError, sqlite3.Error) as exc:
+    except ConfigError as exc:
         print(f"autodialer-mock: refused --db {args.db}: {exc}", file=sys.stderr)
         return 2
     backend = app[BACKEND]

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from tqdm import tqdm
 
 from . import __version__
 from .webhooks import payload, signing, synthetic
@@ -84,6 +83,8 @@ async def fire(plan: Plan, progress: bool = False) -> Summary:
     slots = asyncio.Semaphore(plan.concurrency)
     timeout = aiohttp.ClientTimeout(total=plan.timeout)
     # disable=None: no bar when stderr is not a terminal (CI logs, pipes).
+    from tqdm import tqdm  # only the command line shows a bar
+
     bar = tqdm(total=len(requests), unit="req", disable=None if progress else True, leave=False)
     headers = {"User-Agent": f"autodialer-mock/{__version__} fire"}
     async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:

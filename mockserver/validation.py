@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 import schemas
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +56,10 @@ def join_path(prefix: str, parts: Any) -> str:
 
 
 @cache
-def _registry() -> Registry:
+def _registry() -> Any:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = [
         (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
         for schema in schemas.load_all().values()
@@ -75,9 +77,15 @@ class SchemaValidator:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        schema = schemas.load(name)
-        self._validator = Draft202012Validator(schema, registry=_registry())
-        self._fast = jsonschema_rs.validator_for(schema, registry=_fast_registry())
+        self._fast = jsonschema_rs.validator_for(schemas.load(name), registry=_fast_registry())
+
+    @cached_property
+    def _validator(self) -> Any:
+        """The explaining validator, built (and jsonschema imported) at the first error:
+        an emulator that only sees valid traffic starts without it."""
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(schemas.load(self.name), registry=_registry())
 
     def is_valid(self, instance: Any) -> bool:
         return self._fast.is_valid(instance)

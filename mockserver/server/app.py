@@ -11,7 +11,6 @@ from ..backend import Backend
 from ..clock import Clock, parse_iso
 from ..config import Config
 from ..errors import ApiError
-from ..store import attach
 from . import control, dashboard, deliveries, overview, render, upload, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
@@ -107,6 +106,8 @@ def create_app(
     config = config or Config()
     backend = Backend(config, clock or clock_for(config))
     if db is not None:
+        from ..store import attach  # sqlite3 loads only for --db
+
         attach(backend, db)
     app = web.Application(
         client_max_size=config.body_limit, middlewares=[error_bodies, inject_faults]

@@ -7,7 +7,6 @@ from aiohttp import web
 from .. import batchfile
 from ..backend import MakeReport
 from ..errors import ConfigError, InvalidField, MalformedBody
-from ..fire import Plan, fire
 from ..webhooks.settings import subscriptions
 from . import render
 from .control import _json
@@ -59,6 +58,8 @@ async def fire_traffic(request: web.Request) -> web.Response:
             subscriptions([{"url": data["url"], "secret": secret}], "secret", "fire")
         except ConfigError as exc:
             raise InvalidField(exc.message) from None
+    from ..fire import Plan, fire  # the traffic generator loads only when traffic is fired
+
     plan = Plan(
         data["url"],
         data["count"],

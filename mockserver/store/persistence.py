@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..accounts import AccountState
+from ..errors import ConfigError
 from ..models import DIALING, PENDING, Job, Record
 from ..webhooks.models import Delivery
 from .sqlite import Snapshot, SqliteStore
@@ -145,11 +147,17 @@ class Persistence:
 
 def attach(backend: Backend, path: str) -> Persistence:
     """Opens (creating or migrating) the file, restores the backend from it, and keeps it
-    up to date from now on."""
-    store = SqliteStore(path)
+    up to date from now on. A file SQLite cannot use is refused as a ConfigError."""
+    try:
+        store = SqliteStore(path)
+    except sqlite3.Error as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     persistence = Persistence(backend, store)
     try:
         persistence.restore(store.load())
+    except sqlite3.Error as exc:
+        store.close()
+        raise ConfigError(f"{path}: {exc}") from None
     except Exception:
         store.close()
         raise
