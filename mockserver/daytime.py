@@ -55,6 +55,20 @@ def offset(epoch: float, zone: ZoneInfo) -> tuple[int, str]:
     return found
 
 
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
+def local_day(epoch: float, zone: ZoneInfo) -> tuple[int, float]:
+    """The local date's ordinal and the seconds since local midnight at ``epoch``.
+
+    The dialer asks this for every attempt; the cached offset makes it arithmetic.
+    (On a DST change day the seconds are wall-clock ones, as a window's times are.)
+    """
+    shift, _ = offset(epoch, zone)
+    local_seconds = epoch + shift
+    return int(local_seconds // DAY) + _EPOCH_DAY, local_seconds % DAY
+
+
 def cdr_time(epoch: float, zone: ZoneInfo) -> str:
     """``TIME`` of a cdr row: ``YYYY-MM-DD HH:MM:SS +0300``.
 

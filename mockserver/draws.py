@@ -8,7 +8,7 @@ user of a draw has its own purpose number, so turning faults on changes no call.
 from __future__ import annotations
 
 # Purposes: one per independent decision.
-STATUS, ANSWER, RING, TALK = 1, 2, 3, 4
+ATTEMPT, TALK = 1, 4  # an attempt's status, answer and ring; an answered one's talk time
 RECORDING = 30
 WEBHOOK_DUPLICATE, WEBHOOK_OUT_OF_ORDER = 101, 102
 
@@ -26,3 +26,14 @@ def draw(seed: int, record: int, step: int, purpose: int) -> float:
     draws three or four of these per call attempt.
     """
     return (((hash((seed, record, step, purpose)) * _GOLDEN) & _MASK) >> 11) * _SCALE
+
+
+_BITS21 = (1 << 21) - 1
+_SCALE21 = 1.0 / (1 << 21)
+
+
+def draw3(seed: int, record: int, step: int, purpose: int) -> tuple[float, float, float]:
+    """Three uniform numbers in [0, 1) from one draw, 21 bits each: enough resolution for
+    weights and durations, a third of the hashing."""
+    x = ((hash((seed, record, step, purpose)) * _GOLDEN) & _MASK) >> 1
+    return (x >> 42) * _SCALE21, ((x >> 21) & _BITS21) * _SCALE21, (x & _BITS21) * _SCALE21

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
-from .draws import ANSWER, RING, STATUS, TALK, draw
+from .draws import ATTEMPT, TALK, draw, draw3
 
 if TYPE_CHECKING:
     from .config import ForcedRule, Scenario
@@ -36,13 +36,14 @@ class WeightedChoice:
 
     def __init__(self, weights: dict[str, float]) -> None:
         items = [(k, w) for k, w in weights.items() if w > 0]
-        self.keys = [k for k, _ in items]
-        self.bounds = list(accumulate(w for _, w in items))
+        total = sum(w for _, w in items)
+        self.keys = [k for k, _ in items] or [""]
+        # Cumulative shares; the last is 2, so any u < 1 lands, whatever the rounding.
+        shares = [b / total for b in accumulate(w for _, w in items)]
+        self.bounds = [*shares[:-1], 2.0]
 
     def pick(self, u: float) -> str:
-        if not self.keys:
-            return ""
-        return self.keys[min(bisect_right(self.bounds, u * self.bounds[-1]), len(self.keys) - 1)]
+        return self.keys[bisect_right(self.bounds, u)]
 
 
 class Outcome(NamedTuple):
@@ -85,15 +86,14 @@ class OutcomePicker:
         self, forced: tuple[str, str] | None, seed: int, record: int, attempt: int
     ) -> Outcome:
         sc = self.scenario
+        u_status, u_answer, u_ring = draw3(seed, record, attempt, ATTEMPT)
         if forced is not None:
             status, answer = forced
         else:
-            status = self.statuses.pick(draw(seed, record, attempt, STATUS)) or "NOANSWER"
-            answer = ""
-            if status == "ANSWER":
-                answer = self.answers.pick(draw(seed, record, attempt, ANSWER))
+            status = self.statuses.pick(u_status) or "NOANSWER"
+            answer = self.answers.pick(u_answer) if status == "ANSWER" else ""
         low, high = sc.ring_seconds[status]
-        ring = round(low + (high - low) * draw(seed, record, attempt, RING))
+        ring = round(low + (high - low) * u_ring)
         talk = 0
         if status == "ANSWER":
             low, high = sc.talk_seconds

@@ -108,7 +108,8 @@ class Dialer:
         account.busy += 1
         attempt = self._attempt(account, record, now)
         self.scheduler.at(attempt.ended, self._end, (account, record, attempt))
-        self._changed(account, record)
+        if self.on_changed:
+            self._changed(account, record)
 
     def _attempt(self, account: AccountState, record: Record, started: float) -> Attempt:
         """How the record's current attempt goes: a pure function of seed, record and attempt."""
@@ -138,16 +139,18 @@ class Dialer:
             record.move(PENDING)
             interval = account.config.retry_interval or self.retry_interval
             self.enqueue(account, record, now + interval, now)
-        self._changed(account, record)
+        if self.on_changed:
+            self._changed(account, record)
         self._dispatch(account, now)
 
     def _finish(self, account: AccountState, record: Record, state: str) -> None:
         record.move(state)
-        self._changed(account, record)
+        if self.on_changed:
+            self._changed(account, record)
         self._settled(account, record)
 
     def _changed(self, account: AccountState, record: Record) -> None:
-        for listener in self.on_changed:
+        for listener in self.on_changed:  # only --db listens
             listener(account, record)
 
     def resume(self, account: AccountState, record: Record, now: float) -> None:

@@ -16,9 +16,7 @@ def next_open(record: Record, after: float, zone: ZoneInfo, campaign_days: int) 
     be dialled at any time of day. Windows open on ``campaign_days`` days
     counted from the upload day.
     """
-    moment = daytime.local(after, zone)
-    day = moment.date().toordinal()
-    second = moment.hour * 3600 + moment.minute * 60 + moment.second
+    day, second = daytime.local_day(after, zone)
     first_day = record.job.first_day
     last_day = first_day + campaign_days - 1
     if day < first_day:

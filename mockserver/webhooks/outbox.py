@@ -78,6 +78,8 @@ class Outbox:
 
     def completed(self, account: AccountState, record: Record) -> None:
         """The dialer's listener: one delivery per enabled subscription the record matches."""
+        if not account.config.webhooks:
+            return
         subs = [
             (i, s)
             for i, s in enumerate(account.config.webhooks)
