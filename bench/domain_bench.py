@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness import PYTHON, rss_bytes
 
+from mockserver import jsonio
 from mockserver.backend import Backend
 from mockserver.clock import Clock, parse_iso
 from mockserver.config import Account, ClockConfig, Config
@@ -91,10 +92,13 @@ def cdr(n: int, per_day: int) -> dict[str, float]:
     numbers = [f"8{(days // 2) * per_day + i:010d}" for i in range(0, per_day, per_day // 50)]
     one = [_timed(lambda f=f: b.cdr("apikey", f, Sink())) for f in  # type: ignore[arg-type]
            ({**fields, "to": number} for number in numbers)]  # fmt: skip
-    whole = [_timed(lambda: json.dumps(b.cdr("apikey", fields, Sink()))) for _ in range(7)]  # type: ignore[arg-type]
+    # As the handler answers it: the rows, then orjson (mockserver.jsonio). The first query
+    # of a day formats each row's TIME; later ones reuse it until the record's next attempt.
+    whole = [_timed(lambda: jsonio.dumps(b.cdr("apikey", fields, Sink()))) for _ in range(7)]  # type: ignore[arg-type]
     rows = len(b.cdr("apikey", fields, Sink()))  # type: ignore[arg-type]
     return {"stored_rows": len(account.cdr), "day_rows": rows,
             "one_number_p50_ms": statistics.median(one) * 1000,
+            "whole_day_first_ms": whole[0] * 1000,
             "whole_day_p50_ms": statistics.median(whole) * 1000}  # fmt: skip
 
 

@@ -78,6 +78,7 @@ class AccountState:
         else:
             self.cdr.remove((previous, record.job.id, record.seq, record))
         assert record.last_time is not None
+        record.time_text = None
         self.cdr.add((record.last_time, record.job.id, record.seq, record))
         if record.code.startswith("ANSWER/"):
             self.answered[record.seq] = record

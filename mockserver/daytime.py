@@ -56,6 +56,8 @@ def offset(epoch: float, zone: ZoneInfo) -> tuple[int, str]:
 
 
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
+_DATES: dict[int, str] = {}  # "YYYY-MM-DD " by days since the epoch
+_TWO = [f"{n:02d}" for n in range(60)]
 
 
 def local_day(epoch: float, zone: ZoneInfo) -> tuple[int, float]:
@@ -73,14 +75,22 @@ def cdr_time(epoch: float, zone: ZoneInfo) -> str:
     """``TIME`` of a cdr row: ``YYYY-MM-DD HH:MM:SS +0300``.
 
     A whole day's cdr formats tens of thousands of these: ``gmtime`` on the shifted
-    epoch and a cached offset cost a third of ``datetime.strftime``'s ``%z``.
+    epoch with a cached offset and a cached date cost a fifth of ``datetime.strftime``'s ``%z``.
     """
     shift, text = offset(epoch, zone)
     if epoch < 0 or shift % 60:  # local mean times of old: not worth a fast path
         return local(epoch, zone).strftime("%Y-%m-%d %H:%M:%S %z")
-    # Whole seconds as datetime gets them: rounded to the microsecond, then truncated.
-    moment = gmtime(round(epoch * 1_000_000) // 1_000_000 + shift)
-    return strftime("%Y-%m-%d %H:%M:%S ", moment) + text
+    whole = int(epoch)
+    if epoch - whole >= 0.9999995:  # datetime rounds to the microsecond before truncating
+        whole = round(epoch * 1_000_000) // 1_000_000
+    day, second = divmod(whole + shift, DAY)
+    prefix = _DATES.get(day)
+    if prefix is None:
+        if len(_DATES) > 100_000:
+            _DATES.clear()
+        prefix = _DATES[day] = strftime("%Y-%m-%d ", gmtime(day * DAY))
+    minutes, second = divmod(second, 60)
+    return f"{prefix}{_TWO[minutes // 60]}:{_TWO[minutes % 60]}:{_TWO[second]} {text}"
 
 
 def iso(epoch: float, zone: ZoneInfo) -> str:

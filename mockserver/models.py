@@ -72,6 +72,7 @@ class Record:
     sec: int = 0
     answer: str = ""
     history: list[Attempt] | None = None
+    time_text: str | None = None  # cdr's TIME, formatted at the first query after an attempt
 
     def move(self, state: str) -> None:
         if state not in TRANSITIONS[self.state]:

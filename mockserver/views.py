@@ -11,10 +11,13 @@ from .models import Job, Record
 
 def cdr_row(record: Record, zone: ZoneInfo) -> dict[str, Any]:
     assert record.last_time is not None
+    text = record.time_text
+    if text is None:  # clients poll the cdr: a row's TIME is formatted once per attempt
+        text = record.time_text = daytime.cdr_time(record.last_time, zone)
     return {
         "QUERY_ID": record.job.id,
         "DST": record.phone,
-        "TIME": daytime.cdr_time(record.last_time, zone),
+        "TIME": text,
         "CODE": record.code,
         "SEC": record.sec,
     }
