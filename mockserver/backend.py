@@ -8,19 +8,25 @@ method and render.
 from __future__ import annotations
 
 import hmac
-import json
 import random
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import daytime, lint, phones, recordings, rows
+from . import daytime, jsonbody, lint, phones, recordings, rows
 from .accounts import AccountState
 from .cdr import query as cdr_query
 from .clock import Clock
 from .config import Config
-from .errors import BadAccessToken, InvalidDate, InvalidField, NotFound, UnknownApiKey
+from .errors import (
+    BadAccessToken,
+    InvalidDate,
+    InvalidField,
+    MalformedBody,
+    NotFound,
+    UnknownApiKey,
+)
 from .faults import VendorFaultPlan
 from .journal import Entry, Journal
 from .models import Job, Record
@@ -133,10 +139,15 @@ class Backend:
     def make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
         account = self.account(api_key)
         try:
-            payload = json.loads(body)
-        except (ValueError, RecursionError) as exc:
-            entry.warn("malformed_body", "(body)", f"body is not JSON: {exc}")
+            parsed = jsonbody.loads(body)
+        except MalformedBody as exc:
+            entry.warn("malformed_body", "(body)", exc.message)
             return MakeReport(400, 0, errorcode="5")
+        payload = parsed.data
+        for key in parsed.duplicates:
+            entry.warn(
+                "duplicate_key", key, f"key {key!r} appears twice in an object; the last is used"
+            )
         errors = validator("make.envelope").errors(payload)
         for error in errors:
             entry.warn("envelope", error.field, str(error))
