@@ -98,6 +98,7 @@ class Backend:
         self.dialer.retry_interval = config.retry_interval
         self.dialer.forced = ForcedTable(config.forced_outcomes)
         self.journal.resize(config.journal_size)
+        self.outbox.resize(config.delivery_log_size)
         self.outbox.faults = config.faults.webhooks
         self.faults = VendorFaultPlan(config.faults.vendor, self.seed)
         if config.public_url:

@@ -96,6 +96,7 @@ class Config:
     retry_interval: float = 600
     body_limit: int = 2 * 1024 * 1024
     journal_size: int = 10_000
+    delivery_log_size: int = 10_000
     id_digits: int = 17
     public_url: str | None = None
     webhook_concurrency: int = 32
