@@ -15,6 +15,7 @@ from . import control, deliveries, render, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
 from .keys import BACKEND, DRIVER, SENDER
+from .security import control_auth
 from .sender import Sender
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,8 @@ def create_app(config: Config | None = None, clock: Clock | None = None) -> web.
     config = config or Config()
     backend = Backend(config, clock or clock_for(config))
     app = web.Application(
-        client_max_size=config.body_limit, middlewares=[error_bodies, inject_faults]
+        client_max_size=config.body_limit,
+        middlewares=[error_bodies, control_auth, inject_faults],
     )
     app[BACKEND] = backend
     app[DRIVER] = ClockDriver(backend)

@@ -20,6 +20,7 @@ from ..webhooks.settings import unmask
 from . import render
 from .keys import BACKEND, DRIVER, SENDER
 from .parsing import refuse_oversized
+from .security import HIDDEN
 
 MAX_PAGE = 10_000
 #: The farthest one move of the clock goes, from the advance schema (a year).
@@ -38,6 +39,19 @@ async def _json(request: web.Request, schema: str | None = None) -> Any:
         if errors:
             raise InvalidField("; ".join(map(str, errors)))
     return data
+
+
+def keep_control_token(data: Any, current: str | None) -> None:
+    """The token is set at start: a PUT may omit it or send it back masked, not change it."""
+    if not isinstance(data, dict):
+        return
+    given = data.get("control_token")
+    if given not in (None, HIDDEN, current):
+        raise InvalidField(
+            "control_token: is set at start (--control-token or the config file), "
+            "not through PUT /_mock/config"
+        )
+    data["control_token"] = current
 
 
 def query_int(
@@ -182,6 +196,7 @@ async def put_config(request: web.Request) -> web.Response:
     backend = request.app[BACKEND]
     data = await _json(request)
     unmask(data, backend.config.secrets())
+    keep_control_token(data, backend.config.control_token)
     new = config_module.from_dict(data, "config")
     old = backend.config.clock
     if isinstance(data, dict) and "clock" not in data:
