@@ -14,12 +14,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import daytime, jsonio, lint, phones, recordings, rows
+from . import daytime, jsonbody, lint, phones, recordings, rows
 from .accounts import AccountState
 from .cdr import query as cdr_query
 from .clock import Clock
 from .config import Config
-from .errors import BadAccessToken, InvalidDate, InvalidField, NotFound, UnknownApiKey
+from .errors import (
+    BadAccessToken,
+    InvalidDate,
+    InvalidField,
+    MalformedBody,
+    NotFound,
+    UnknownApiKey,
+)
 from .faults import VendorFaultPlan
 from .journal import Entry, Journal
 from .models import Job, Record
@@ -96,6 +103,7 @@ class Backend:
         self.dialer.retry_interval = config.retry_interval
         self.dialer.forced = ForcedTable(config.forced_outcomes)
         self.journal.resize(config.journal_size)
+        self.outbox.resize(config.delivery_log_size)
         self.outbox.faults = config.faults.webhooks
         self.faults = VendorFaultPlan(config.faults.vendor, self.seed)
         if config.public_url:
@@ -140,10 +148,15 @@ class Backend:
     def make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
         account = self.account(api_key)
         try:
-            payload = jsonio.loads(body)
-        except (ValueError, RecursionError) as exc:
-            entry.warn("malformed_body", "(body)", f"body is not JSON: {exc}")
+            parsed = jsonbody.loads(body)
+        except MalformedBody as exc:
+            entry.warn("malformed_body", "(body)", exc.message)
             return MakeReport(400, 0, errorcode="5")
+        payload = parsed.data
+        for key in parsed.duplicates:
+            entry.warn(
+                "duplicate_key", key, f"key {key!r} appears twice in an object; the last is used"
+            )
         errors = validator("make.envelope").errors(payload)
         for error in errors:
             entry.warn("envelope", error.field, str(error))

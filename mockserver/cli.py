@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ from .config import Config, load_file
 from .errors import ConfigError
 
 COMMANDS = ("serve", "fire")
+TOKEN_ENV = "AUTODIALER_MOCK_CONTROL_TOKEN"  # keeps the token out of `ps` and shell history
 log = logging.getLogger("autodialer-mock")
 
 
@@ -42,6 +44,19 @@ def _parser() -> argparse.ArgumentParser:
         help="persist state in SQLite (created if missing); in memory without it",
     )
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.add_argument(
+        "--control-token",
+        metavar="T",
+        default=os.environ.get(TOKEN_ENV),
+        help=f"/_mock/ then needs 'Authorization: Bearer T' (default: ${TOKEN_ENV})",
+    )
+    serve.add_argument(
+        "--shutdown-timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="on SIGTERM, seconds to let requests in flight finish (default 10)",
+    )
     _fire_parser(commands)
     return parser
 
@@ -80,9 +95,15 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.start:
         config.clock.start = args.start
     if args.seed is not None:
-        if args.seed < 0:
-            raise ConfigError("--seed: must be a non-negative integer")
+        if not 0 <= args.seed < 2**63:
+            raise ConfigError("--seed: must be an integer from 0 to 2^63-1")
         config.seed = args.seed
+    if getattr(args, "control_token", None):
+        from .validation import validator
+
+        for error in validator("config").errors({"control_token": args.control_token}):
+            raise ConfigError(f"--control-token: {error.rule}")
+        config.control_token = args.control_token
     return config
 
 
@@ -105,8 +126,15 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     backend = app[BACKEND]
     if not _is_loopback(args.host):
+        guard = (
+            "it needs the control token"
+            if config.control_token
+            else "anyone who reaches it can read and reset every account; set --control-token"
+        )
         log.warning(
-            "listening on %s: the control API /_mock/ is reachable from the network", args.host
+            "listening on %s: the control API /_mock/ is reachable from the network: %s",
+            args.host,
+            guard,
         )
     accounts = ", ".join(f"{a.api_key} (token {a.access_token})" for a in config.accounts)
     speed = f" x{clock.speed:g}" if clock.mode == "real" and clock.speed != 1 else ""
@@ -115,11 +143,27 @@ def serve(args: argparse.Namespace) -> int:
         f"  clock: {clock.mode}{speed}, now {backend.now_iso()}; seed {backend.seed}\n"
         f"  state: {f'kept in {args.db}' if args.db else 'in memory'}\n"
         f"  accounts: {accounts}\n"
-        f"  control API: http://{args.host}:{args.port}/_mock/",
+        f"  control API: http://{args.host}:{args.port}/_mock/"
+        + (" (Authorization: Bearer <control token>)" if config.control_token else ""),
         flush=True,
     )
-    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+    # SIGTERM/SIGINT: stop listening, let requests in flight finish (up to the timeout),
+    # run the cleanup contexts, return normally: exit status 0.
+    app.on_shutdown.append(_shutting_down)
+    web.run_app(
+        app,
+        host=args.host,
+        port=args.port,
+        print=None,
+        access_log=None,
+        shutdown_timeout=args.shutdown_timeout,
+    )
+    log.info("stopped")
     return 0
+
+
+async def _shutting_down(_app: object) -> None:
+    log.info("shutting down: no new connections; finishing the requests in flight")
 
 
 def fire(args: argparse.Namespace) -> int:

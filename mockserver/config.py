@@ -17,7 +17,7 @@ from . import faults as faults_module
 from .errors import ConfigError
 from .faults import Faults
 from .outcomes import FIXED_RULES, STATUSES
-from .validation import validator
+from .validation import FieldError, validator
 from .webhooks import settings as webhook_settings
 from .webhooks.settings import Subscription
 
@@ -96,6 +96,8 @@ class Config:
     retry_interval: float = 600
     body_limit: int = 2 * 1024 * 1024
     journal_size: int = 10_000
+    delivery_log_size: int = 10_000
+    control_token: str | None = None  # /_mock/ then needs Authorization: Bearer <token>
     id_digits: int = 17
     public_url: str | None = None
     webhook_concurrency: int = 32
@@ -110,9 +112,12 @@ class Config:
         return next((a for a in self.accounts if a.api_key == api_key), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything but the webhook secrets, which are masked (GET /_mock/config); unset
-        values (None) are left out, so that what GET answers can be PUT back."""
-        return webhook_settings.mask(_without_nulls(asdict(self)))
+        """Everything but the webhook secrets and control token, masked (GET /_mock/config);
+        unset values (None) are left out, so that what GET answers can be PUT back."""
+        data = webhook_settings.mask(_without_nulls(asdict(self)))
+        if data.get("control_token"):
+            data["control_token"] = "(hidden)"
+        return data
 
     def secrets(self) -> dict[tuple[str, str], str | None]:
         """Each subscription's secret by (api key, subscription id)."""
@@ -127,7 +132,7 @@ def from_dict(data: Any, source: str = "config") -> Config:
     data = _without_nulls(data)
     errors = validator("config").errors(data)
     if errors:
-        raise ConfigError(f"{source}: " + "; ".join(map(str, errors)))
+        raise ConfigError(f"{source}: " + "; ".join(map(_without_secret, errors)))
     data = copy.deepcopy(data)
     accounts = [
         _account(a, f"accounts[{i}]", source) for i, a in enumerate(data.pop("accounts", []))
@@ -146,6 +151,13 @@ def from_dict(data: Any, source: str = "config") -> Config:
         config.accounts = accounts
     _unique([a.api_key for a in config.accounts], "accounts[].api_key", source)
     return config
+
+
+def _without_secret(error: FieldError) -> str:
+    """An error that does not repeat a secret's value: it may end up in a log."""
+    if error.field.endswith((".secret", "control_token")):
+        return f"{error.field}: {error.rule} (value not shown)"
+    return str(error)
 
 
 def _without_nulls(data: Any) -> Any:

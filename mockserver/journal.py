@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 BODY_LIMIT = 4096
+#: Warnings kept per request: one 2 MiB body can hold ~100,000 unknown fields, and the
+#: ring buffer bounds the entries, not what each one holds.
+MAX_WARNINGS = 100
 
 
 @dataclass(slots=True)
@@ -34,9 +37,20 @@ class Entry:
     status: int = 0
     response: str = ""
     warnings: list[ContractWarning] = field(default_factory=list)
+    dropped_warnings: int = 0
 
     def warn(self, code: str, field_name: str, message: str) -> None:
-        self.warnings.append(ContractWarning(code, field_name, message))
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(ContractWarning(code, field_name, message))
+            return
+        if not self.dropped_warnings:
+            self.warnings.append(ContractWarning("warnings_truncated", "(request)", ""))
+        self.dropped_warnings += 1
+        self.warnings[
+            -1
+        ].message = (
+            f"{self.dropped_warnings} more warnings not kept (at most {MAX_WARNINGS} per request)"
+        )
 
     def finish(self, status: int, response: str) -> None:
         self.status = status

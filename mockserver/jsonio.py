@@ -1,9 +1,7 @@
-"""JSON in and out, through orjson: twice as fast as the stdlib on a 1000-row make body, and
-strict where the stdlib is lax (no NaN, no lone surrogates that could not be re-encoded).
+"""JSON out, through orjson: several times faster than the stdlib on a 30,000-row cdr.
 
-orjson reads integers beyond 64 bits as floats; the journal's ``lossy_number`` warning
-then tells the client its number did not survive. Writing falls back to the stdlib for
-what orjson refuses (integers beyond 64 bits in a configuration, say).
+Writing falls back to the stdlib for what orjson refuses (integers beyond 64 bits in a
+configuration, say). Request bodies are read by :mod:`mockserver.jsonbody`.
 """
 
 from __future__ import annotations
@@ -12,15 +10,6 @@ import json
 from typing import Any
 
 import orjson
-
-DecodeError = orjson.JSONDecodeError  # a ValueError
-
-
-def loads(data: bytes | str) -> Any:
-    try:
-        return orjson.loads(data)
-    except RecursionError:  # deeper than orjson's own limit: the same refusal
-        raise orjson.JSONDecodeError("nested too deeply", "", 0) from None
 
 
 def dumps(value: Any) -> bytes:

@@ -15,6 +15,7 @@ from . import control, dashboard, deliveries, overview, render, upload, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
 from .keys import BACKEND, DRIVER, SENDER
+from .security import control_auth
 from .sender import Sender
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,8 @@ def create_app(
 
         attach(backend, db)
     app = web.Application(
-        client_max_size=config.body_limit, middlewares=[error_bodies, inject_faults]
+        client_max_size=config.body_limit,
+        middlewares=[error_bodies, control_auth, inject_faults],
     )
     app[BACKEND] = backend
     app[DRIVER] = ClockDriver(backend)

@@ -6,10 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
+import schemas
 import schemas.openapi
 
 from .. import config as config_module
-from .. import jsonio
+from .. import jsonbody
 from ..backend import Backend
 from ..clock import parse_iso
 from ..errors import InvalidField, MalformedBody
@@ -19,21 +20,39 @@ from ..views import job_view, record_view
 from ..webhooks.settings import unmask
 from . import render
 from .keys import BACKEND, DRIVER, SENDER
+from .parsing import refuse_oversized
+from .security import HIDDEN
 
 MAX_PAGE = 10_000
+#: The farthest one move of the clock goes, from the advance schema (a year).
+MAX_MOVE: float = schemas.load("control.advance")["properties"]["seconds"]["maximum"]
 
 
 async def _json(request: web.Request, schema: str | None = None) -> Any:
+    refuse_oversized(request)
     body = await request.read()
-    try:
-        data = jsonio.loads(body) if body.strip() else {}
-    except (ValueError, RecursionError) as exc:
-        raise MalformedBody(f"body: not valid JSON ({exc})") from None
+    parsed = jsonbody.loads(body) if body.strip() else jsonbody.Parsed({})
+    if parsed.duplicates:  # which of two values was meant is a guess we do not make
+        raise MalformedBody(f"body: key {parsed.duplicates[0]!r} appears twice in an object")
+    data = parsed.data
     if schema is not None:
         errors = validator(schema).errors(data)
         if errors:
             raise InvalidField("; ".join(map(str, errors)))
     return data
+
+
+def keep_control_token(data: Any, current: str | None) -> None:
+    """The token is set at start: a PUT may omit it or send it back masked, not change it."""
+    if not isinstance(data, dict):
+        return
+    given = data.get("control_token")
+    if given not in (None, HIDDEN, current):
+        raise InvalidField(
+            "control_token: is set at start (--control-token or the config file), "
+            "not through PUT /_mock/config"
+        )
+    data["control_token"] = current
 
 
 def query_int(
@@ -42,9 +61,11 @@ def query_int(
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    # isascii: '²'.isdigit() is true but int('²') fails; 20 digits: int() refuses 4300.
+    digits = raw.isascii() and raw.isdigit() and len(raw) <= 20
+    if not digits or int(raw) < low or (high is not None and int(raw) > high):
         upper = f" to {high}" if high is not None else " or more"
-        raise InvalidField(f"{name}: must be an integer from {low}{upper} (got {raw!r})")
+        raise InvalidField(f"{name}: must be an integer from {low}{upper} (got {raw[:40]!r})")
     return int(raw)
 
 
@@ -100,8 +121,14 @@ async def set_clock(request: web.Request) -> web.Response:
     backend = request.app[BACKEND]
     try:
         when = parse_iso(data["now"])
-    except ValueError as exc:  # the pattern lets through e.g. month 00 or year 0
-        raise InvalidField(f"now: {data['now']!r} is not a date-time ({exc})") from None
+    except (ValueError, OverflowError) as exc:
+        raise InvalidField(f"now: not a date-time the emulator can hold ({exc})") from None
+    if when - backend.clock.now() > MAX_MOVE:
+        # As far as one advance goes: a clock near year 9999 could no longer show its time.
+        raise InvalidField(
+            f"now: {data['now']} is more than {MAX_MOVE:.0f} seconds (a year) after the "
+            f"emulator's now {backend.now_iso()}; move in steps"
+        )
     if when < backend.clock.now():
         raise InvalidField(
             f"now: {data['now']} is before the emulator's now {backend.now_iso()}; "
@@ -185,6 +212,7 @@ async def put_config(request: web.Request) -> web.Response:
     backend = request.app[BACKEND]
     data = await _json(request)
     unmask(data, backend.config.secrets())
+    keep_control_token(data, backend.config.control_token)
     new = config_module.from_dict(data, "config")
     old = backend.config.clock
     if isinstance(data, dict) and "clock" not in data:

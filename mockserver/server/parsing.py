@@ -8,12 +8,24 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
-from .. import jsonio
+from .. import jsonbody
 from ..errors import MalformedBody
+
+
+def refuse_oversized(request: web.Request) -> None:
+    """413 on a declared length over the limit, before a byte of the body is read.
+
+    Without a Content-Length (chunked), aiohttp's ``client_max_size`` stops
+    reading at the limit instead; either way the body is never held whole.
+    """
+    length, limit = request.content_length, request.app._client_max_size
+    if length is not None and length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=length)
 
 
 async def read_body(request: web.Request) -> bytes:
     """The raw body; aiohttp refuses more than ``client_max_size`` bytes with 413."""
+    refuse_oversized(request)
     if request.content_type.startswith("multipart/"):
         return b""  # read by read_fields through the multipart reader
     return await request.read()
@@ -26,16 +38,17 @@ async def read_fields(request: web.Request, body: bytes) -> tuple[dict[str, Any]
     query string's.
     """
     pairs: list[tuple[str, Any]] = list(request.query.items())
+    repeated: list[str] = []
     if request.content_type.startswith("multipart/"):
         try:
             form: MultiDictProxy[Any] = await request.post()
-        except ValueError as exc:  # e.g. no boundary: the client's fault, not a crash
-            raise MalformedBody(f"body: not a valid multipart body ({exc})") from None
+        except ValueError as exc:  # no boundary, truncated parts, undecodable values
+            raise MalformedBody(f"body: not valid multipart/form-data ({exc})") from None
         pairs += [(k, v if isinstance(v, str) else v.filename) for k, v in form.items()]
     elif body.strip():
-        pairs += _body_pairs(request.content_type, body)
+        body_pairs, repeated = _body_pairs(request.content_type, body)
+        pairs += body_pairs
     fields: dict[str, Any] = {}
-    repeated: list[str] = []
     for key, value in pairs:
         if key in fields and key not in repeated:
             repeated.append(key)
@@ -43,17 +56,15 @@ async def read_fields(request: web.Request, body: bytes) -> tuple[dict[str, Any]
     return fields, repeated
 
 
-def _body_pairs(content_type: str, body: bytes) -> list[tuple[str, Any]]:
+def _body_pairs(content_type: str, body: bytes) -> tuple[list[tuple[str, Any]], list[str]]:
+    """The body's fields, and the JSON keys given twice (the last is kept, as PHP does)."""
     if content_type == "application/json" or body.lstrip()[:1] == b"{":
-        try:
-            data = jsonio.loads(body)
-        except (ValueError, RecursionError) as exc:
-            raise MalformedBody(f"body: not valid JSON ({exc})") from None
-        if not isinstance(data, dict):
+        parsed = jsonbody.loads(body)
+        if not isinstance(parsed.data, dict):
             raise MalformedBody("body: a JSON body must be an object of fields")
-        return list(data.items())
+        return list(parsed.data.items()), parsed.duplicates
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedBody("body: form fields must be UTF-8") from None
-    return list(MultiDict(parse_qsl(text, keep_blank_values=True)).items())
+    return list(MultiDict(parse_qsl(text, keep_blank_values=True)).items()), []

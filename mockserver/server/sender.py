@@ -3,7 +3,9 @@
 The domain decides what to send and when; this module only transmits and
 measures. At most ``webhook_concurrency`` requests are in flight, and each has
 its subscription's time-out, so a slow receiver costs a slot for a bounded
-time and never the whole process.
+time and never the whole process. Requests beyond the bound wait in the
+outbox's queue as plain :class:`Send` objects, not as tasks: a backlog of
+thousands behind a hanging receiver costs a few hundred bytes each.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ class Sender:
         self.outbox = outbox
         self.concurrency = concurrency
         self._session: aiohttp.ClientSession | None = None
-        self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()  # in flight; a done task leaves at once
         #: Emulator time of the first request sent since the sender was last idle.
         self.first_at = 0.0
+        self._stopped = False
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=0)  # the slots below are the bound
@@ -41,6 +43,7 @@ class Sender:
         self.outbox.on_due = self.kick
 
     async def stop(self) -> None:
+        self._stopped = True
         self.outbox.on_due = lambda: None
         for task in list(self._tasks):
             task.cancel()
@@ -50,22 +53,30 @@ class Sender:
 
     def resize(self, concurrency: int) -> None:
         """A new bound for requests started from now on (PUT /_mock/config)."""
-        if concurrency != self.concurrency:
-            self.concurrency = concurrency
-            self._slots = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
+        self.kick()
 
     def kick(self) -> None:
-        """Starts a task for every request the outbox has queued (called by the outbox)."""
-        for send in self.outbox.take_due():
-            if not self._tasks:
+        """Starts queued requests while fewer than ``concurrency`` are in flight (called by the
+        outbox when it queues one, and here when one ends)."""
+        if self._stopped:
+            return
+        loop = asyncio.get_running_loop()
+        for send in self.outbox.take_due(self.concurrency - len(self._tasks)):
+            if not self._tasks:  # idle until now: the batch the clock waits for starts here
                 self.first_at = send.at
-            task = asyncio.get_running_loop().create_task(self._send(send))
+            task = loop.create_task(self._send(send))
             self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if self.outbox.due:
+            self.kick()
 
     def busy(self) -> bool:
-        """Whether requests are in flight."""
-        return bool(self._tasks)
+        """Whether requests are in flight or waiting for a slot."""
+        return bool(self._tasks) or bool(self.outbox.due)
 
     async def settle(self) -> None:
         """Waits for every request in flight, and for those their answers started
@@ -74,8 +85,7 @@ class Sender:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _send(self, send: Send) -> None:
-        async with self._slots:
-            result = await self._post(send)
+        result = await self._post(send)
         try:
             self.outbox.finish(send, result)
         except Exception:  # a bug here must not be lost in a task nobody awaits

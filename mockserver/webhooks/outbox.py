@@ -41,6 +41,8 @@ from .models import (
 )
 from .settings import Subscription
 
+SETTLED = (SUCCEEDED, FAILED, DISABLED)  # nothing more is owed: the log may forget these
+
 
 class Outbox:
     def __init__(
@@ -64,6 +66,8 @@ class Outbox:
         #: Called with a delivery whose state or log changed (``--db`` keeps it).
         self.on_changed: Callable[[Delivery], None] = lambda _d: None
         self._key = secrets.token_bytes(32)  # event ids: unique, not guessable
+        #: Deliveries the log keeps (config ``delivery_log_size``); owed ones are always kept.
+        self.log_size = 10_000
         self._generation = 0
         self.clear()
 
@@ -71,6 +75,7 @@ class Outbox:
         """Forgets every delivery; events of a new run get ids the old run never used."""
         self.deliveries: dict[int, Delivery] = {}
         self.due: deque[Send] = deque()
+        self._settled: deque[int] = deque()  # ids in the order they settled: eviction order
         self._ids = itertools.count(1)
         self._generation += 1
 
@@ -109,6 +114,7 @@ class Outbox:
             )
             self.deliveries[delivery.id] = delivery
             self._schedule(delivery, now + sub.schedule[0] + faults.delay)
+        self._trim()
 
     def _event_id(self, record: Record) -> str:
         mac = hmac.new(self._key, f"{self._generation}/{record.seq}".encode(), hashlib.sha256)
@@ -141,6 +147,7 @@ class Outbox:
         if sub is None or (not sub.enabled and trigger != REPLAY):
             # Removed, or disabled by a 410: nothing more is sent but what a person replays.
             delivery.state = DISABLED
+            self._settle(delivery)
             return False
         if trigger != DUPLICATE:
             delivery.state = SENDING
@@ -169,10 +176,30 @@ class Outbox:
         ]
         return min([1.0, *gaps])
 
-    def take_due(self) -> list[Send]:
-        sends = list(self.due)
-        self.due.clear()
-        return sends
+    def take_due(self, limit: int | None = None) -> list[Send]:
+        """Up to ``limit`` queued requests (all without one), oldest first."""
+        count = len(self.due) if limit is None else min(limit, len(self.due))
+        return [self.due.popleft() for _ in range(count)]
+
+    def resize(self, size: int) -> None:
+        """Keeps at most ``size`` deliveries from now on (config ``delivery_log_size``)."""
+        self.log_size = size
+        self._trim()
+
+    def _settle(self, delivery: Delivery) -> None:
+        self._settled.append(delivery.id)
+        self._trim()
+
+    def _trim(self) -> None:
+        """Forgets settled deliveries, the first settled first, while the log is over its size.
+
+        A delivery still owed (pending or sending) is never dropped: the log may
+        then hold more than ``log_size`` until they settle.
+        """
+        while len(self.deliveries) > self.log_size and self._settled:
+            delivery = self.deliveries.get(self._settled.popleft())
+            if delivery is not None and delivery.state in SETTLED:
+                del self.deliveries[delivery.id]
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -214,6 +241,8 @@ class Outbox:
             if delay is None:
                 delay = sub.schedule[delivery.scheduled]
             self._schedule(delivery, self.clock.now() + delay)
+        if delivery.state in SETTLED:
+            self._settle(delivery)
         if send.trigger == FIRST and delivery.duplicate:
             # The same request again, byte for byte: what a sender that lost the 2xx would do.
             self._queue(delivery, DUPLICATE, send.headers)

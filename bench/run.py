@@ -1,0 +1,193 @@
+"""Runs every benchmark and prints the figures, the peers' beside ours, the ratios and the
+targets of the performance issue.
+
+    python bench/run.py            # the full run (a million records: several minutes)
+    python bench/run.py --quick    # a smoke run: small counts, short wrk runs
+    bash bench/peers.sh            # once, to add WireMock and Prism to the HTTP runs
+
+Everything runs on 127.0.0.1; wrk (apt-get install wrk) loads the HTTP servers from
+another process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import domain_bench
+import http_bench
+import startup_bench
+import webhook_bench
+from harness import machine
+
+
+def _find(rows: list[dict[str, Any]], bench: str, server: str, connections: int) -> dict[str, Any]:
+    return next(
+        (
+            r
+            for r in rows
+            if (r["bench"], r["server"], r["connections"]) == (bench, server, connections)
+        ),
+        {},
+    )
+
+
+def verdicts(figures: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """(figure, ours and the comparison, target, met?) for the summary table."""
+    out: list[tuple[str, str, str, bool | None]] = []
+    make, small = figures.get("make", []), figures.get("small", [])
+    ours, bare = (
+        _find(make, "make 1000 rows", "emulator", 1),
+        _find(make, "make 1000 rows", "bare aiohttp", 1),
+    )
+    if ours and bare:
+        ratio = ours["p50_ms"] / bare["p50_ms"]
+        out.append(
+            (
+                "make 1000 rows, p50 (c=1)",
+                f"{ours['p50_ms']:.1f} ms; bare {bare['p50_ms']:.1f} ms ({ratio:.2f}x)",
+                "<= 2x bare and <= 10 ms",
+                ratio <= 2 and ours["p50_ms"] <= 10,
+            )
+        )
+    newcall = {
+        s: _find(small, "newcall", s, 16) for s in ("emulator", "bare aiohttp", "WireMock", "Prism")
+    }
+    if newcall["emulator"]:
+        parts, met = [f"{newcall['emulator']['rps']:.0f} req/s"], True
+        for peer, need in (("bare aiohttp", 0.7), ("WireMock", 1.0), ("Prism", 3.0)):
+            if newcall[peer]:
+                r = newcall["emulator"]["rps"] / newcall[peer]["rps"]
+                parts.append(f"{r:.2f}x {peer}")
+                met = met and r >= need
+        out.append(
+            (
+                "newcall requests/s",
+                "; ".join(parts),
+                ">= 0.7x bare, >= 1x WireMock, >= 3x Prism",
+                met,
+            )
+        )
+    if "cdr" in figures:
+        c = figures["cdr"]
+        out.append(
+            (
+                "cdr, one number over the stored rows, p50",
+                f"{c['one_number_p50_ms']:.3f} ms over {c['stored_rows']:,} rows",
+                "<= 2 ms",
+                c["one_number_p50_ms"] <= 2,
+            )
+        )
+        out.append(
+            (
+                "cdr, a whole day, p50",
+                f"{c['whole_day_p50_ms']:.0f} ms for {c['day_rows']:,} rows "
+                f"(first query {c['whole_day_first_ms']:.0f} ms)",
+                "<= 100 ms",
+                c["whole_day_p50_ms"] <= 100,
+            )
+        )
+    if "simulation" in figures:
+        s = figures["simulation"]
+        out.append(
+            (
+                "simulation",
+                f"{s['attempts_per_s']:,.0f} attempts/s ({s['attempts']:,} attempts)",
+                ">= 100,000 attempts/s",
+                s["attempts_per_s"] >= 100_000,
+            )
+        )
+    if "webhooks" in figures:
+        w = figures["webhooks"]
+        r = w["emulator"]["per_s"] / w["bare aiohttp client"]["per_s"]
+        out.append(
+            (
+                "webhook deliveries",
+                f"{w['emulator']['per_s']:,.0f}/s; a bare aiohttp client "
+                f"{w['bare aiohttp client']['per_s']:,.0f}/s ({r:.2f}x)",
+                ">= 2,000/s",
+                w["emulator"]["per_s"] >= 2000,
+            )
+        )
+    if "memory" in figures:
+        m = figures["memory"]
+        out.append(
+            (
+                "memory",
+                f"{m['bytes_per_record']:.0f} bytes per pending record "
+                f"({m['pending']:,} pending, RSS {m['rss_mb']:.0f} MiB)",
+                "<= 500 bytes",
+                m["bytes_per_record"] <= 500,
+            )
+        )
+    if "startup" in figures:
+        s = figures["startup"]
+        out.append(
+            (
+                "start-up",
+                f"{s['emulator_start_s']:.2f} s; bare aiohttp {s['bare_aiohttp_start_s']:.2f} s, "
+                f"python's http.server {s['python_start_s']:.2f} s",
+                "<= 0.5 s",
+                s["emulator_start_s"] <= 0.5,
+            )
+        )
+        out.append(
+            (
+                "fixture per test",
+                f"{s['fixture_ms_per_test']:.2f} ms",
+                "<= 5 ms",
+                s["fixture_ms_per_test"] <= 5,
+            )
+        )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: small counts, short runs"
+    )
+    parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
+    args = parser.parse_args()
+    seconds, records, hooks = (2, 100_000, 1000) if args.quick else (10, 1_000_000, 5000)
+    figures: dict[str, Any] = {}
+    print(f"# autodialer-mock benchmarks, {datetime.date.today()}, {machine()}", flush=True)
+    print("\n## 1. make with 1000 rows (wrk, c=1 and c=8)", flush=True)
+    figures["make"] = http_bench.bench_make(seconds)
+    http_bench.report(figures["make"])
+    print("\n## 2. newcall and a small cdr (wrk, c=16)", flush=True)
+    figures["small"] = http_bench.bench_small(seconds)
+    http_bench.report(figures["small"])
+    print(f"\n## 3. cdr over {records:,} stored rows", flush=True)
+    figures["cdr"] = domain_bench.measure("cdr", records)
+    print(" ", figures["cdr"])
+    print(f"\n## 4. simulation over {records:,} pending records", flush=True)
+    figures["simulation"] = domain_bench.measure("simulation", records)
+    print(" ", figures["simulation"])
+    print(f"\n## 5. webhook deliveries ({hooks:,} events)", flush=True)
+    figures["webhooks"] = webhook_bench.run(hooks)
+    print(" ", figures["webhooks"])
+    print(f"\n## 6. memory at {records:,} pending records", flush=True)
+    figures["memory"] = domain_bench.measure("memory", records)
+    print(" ", figures["memory"])
+    print("\n## 7. start-up and the fixture's cost per test", flush=True)
+    figures["startup"] = startup_bench.run(3 if args.quick else 7, 50 if args.quick else 300)
+    print(" ", figures["startup"])
+    print("\n## Targets\n\n| figure | measured | target | met |\n| --- | --- | --- | --- |")
+    for name, measured, target, met in verdicts(figures):
+        print(f"| {name} | {measured} | {target} | {'yes' if met else 'no'} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()

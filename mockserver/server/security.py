@@ -1,0 +1,47 @@
+"""Who may drive the emulator: the control API can require a bearer token.
+
+The control API can reset every account, read every journal and rewrite the
+configuration, so on a shared host it is the thing to protect. With
+``control_token`` set (``--control-token`` or the config file), every route
+under ``/_mock/`` needs ``Authorization: Bearer <token>``; the vendor's methods
+never do, since real clients know nothing of it.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from . import render
+from .keys import BACKEND
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CONTROL_PREFIX = "/_mock/"
+HIDDEN = "(hidden)"
+
+
+def authorised(header: str, token: str) -> bool:
+    scheme, _, given = header.partition(" ")
+    # compare_digest: the time taken says nothing about how much of a guess was right.
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    )
+
+
+@web.middleware
+async def control_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    token = request.app[BACKEND].config.control_token
+    if not token or not request.path.startswith(CONTROL_PREFIX):
+        return await handler(request)
+    if authorised(request.headers.get("Authorization", ""), token):
+        return await handler(request)
+    body = render.error_body(
+        "control_token_required",
+        "Authorization: Bearer <control token> is required for /_mock/ "
+        "(the emulator was started with --control-token or control_token)",
+    )
+    response = render.ok(body, 401)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="autodialer-mock control API"'
+    return response
