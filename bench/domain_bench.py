@@ -18,7 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness import PYTHON, rss_bytes
+from harness import ENV, PYTHON, rss_bytes
 
 from mockserver import jsonio
 from mockserver.backend import Backend
@@ -111,7 +111,12 @@ def _timed(call: Any) -> float:
 def measure(figure: str, n: int) -> dict[str, float]:
     """Runs one figure in a fresh interpreter and returns what it printed."""
     out = subprocess.run(
-        [PYTHON, __file__, figure, str(n)], capture_output=True, text=True, check=True, timeout=3600
+        [PYTHON, __file__, figure, str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=3600,
+        env=ENV,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 

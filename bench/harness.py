@@ -23,6 +23,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PEERS = HERE / ".peers"
 PYTHON = sys.executable
+#: Processes start as on a user's machine: with Python's bytecode cache. (Some sandboxes set
+#: PYTHONDONTWRITEBYTECODE, which makes every start compile every module again.)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def free_port() -> int:
@@ -52,7 +55,12 @@ def running(
     cmd: Sequence[str], ready_url: str, **kwargs: object
 ) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
-        list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, **kwargs
+        list(cmd),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=ENV,
+        **kwargs,
     )
     try:
         wait_ready(ready_url, process)

@@ -31,6 +31,7 @@ import orjson
 
 from .errors import MalformedBody
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 #: Deeper than any body of the contract (make is 4 levels, the configuration 6).
 MAX_DEPTH = 32
 # A lone surrogate can only come from a \u escape: the text itself is valid UTF-8.
@@ -69,7 +70,8 @@ def _keys_within_depth(data: Any) -> int:
         if type(value) is dict:
             keys += len(value)
             value = value.values()
-        stack.extend((c, depth + 1) for c in value if isinstance(c, dict | list))
+        if not _SCALARS.issuperset(map(type, value)):  # the usual row holds only scalars
+            stack.extend((c, depth + 1) for c in value if isinstance(c, dict | list))
     return keys
 
 

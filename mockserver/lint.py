@@ -55,11 +55,12 @@ HINTS = {
 
 _EXACT_LIMIT = 2**53
 _MAKE_ROW_KNOWN = frozenset(MAKE_ROW_FIELDS)
+_STRINGS = frozenset({str})
 
 
 def row_slips(entry: Entry, row: dict[str, Any], index: int) -> None:
     """A make row's unknown fields and numbers; a clean row of strings costs two C-level checks."""
-    if row.keys() <= _MAKE_ROW_KNOWN and all(type(v) is str for v in row.values()):
+    if row.keys() <= _MAKE_ROW_KNOWN and _STRINGS.issuperset(map(type, row.values())):
         return
     prefix = f"query.data[{index}]."
     unknown_fields(entry, row, MAKE_ROW_FIELDS, prefix)

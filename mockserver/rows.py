@@ -19,6 +19,7 @@ from .validation import FieldError, validator
 DEFAULT_START = daytime.parse_hms("10:00:00")
 DEFAULT_STOP = daytime.parse_hms("19:00:00")
 _HMS: dict[str, int] = {}
+_STRINGS = frozenset({str})
 
 
 def text(value: Any) -> str:
@@ -59,6 +60,18 @@ def spec(
     """The record (its ``seq`` still 0) for schema-checked ``fields``, or the cross-field
     rules they break."""
     get = fields.get
+    if _STRINGS.issuperset(map(type, fields.values())):  # the usual row: strings only
+        phone, maxcount = fields["phone"], get("maxcount")
+        scenario = get("generationtype") or scenarios.default
+        if scenario not in scenarios.ids or (
+            start is not None and stop is not None and start >= stop
+        ):
+            return None, _cross_field_errors(scenario, scenarios, start, stop, names, prefix)
+        return Record(
+            0, job, get("id", ""), intern(get("name", "")), phone, phones.normalise(phone),
+            intern(get("UUID", "")), intern(get("var1", "")), intern(get("var2", "")),
+            intern(get("var3", "")), intern(scenario), start, stop, int(maxcount or 1),
+        ), []  # fmt: skip
     scenario = text(get("generationtype")) or scenarios.default
     if scenario not in scenarios.ids or (start is not None and stop is not None and start >= stop):
         return None, _cross_field_errors(scenario, scenarios, start, stop, names, prefix)
