@@ -55,6 +55,18 @@ async def test_control_routes_answer_with_the_token(client: TestClient) -> None:
     assert response.status == 200
 
 
+async def test_dashboard_page_and_assets_open_without_the_token(client: TestClient) -> None:
+    page = await client.get("/_mock/ui")
+    script = await client.get("/_mock/ui/api.js")
+    assert (page.status, script.status) == (200, 200)
+    assert "Bearer" in await script.text()  # the page sends the token of its #token=
+
+
+async def test_dashboard_data_still_needs_the_token(client: TestClient) -> None:
+    response = await client.get("/_mock/summary")
+    assert response.status == 401
+
+
 async def test_vendor_methods_never_need_the_control_token(emulator: Emulator) -> None:
     status, body = await emulator.newcall(name="a", phone="89222220000", UUID="u")
     assert status == 200, body

@@ -5,6 +5,11 @@ configuration, so on a shared host it is the thing to protect. With
 ``control_token`` set (``--control-token`` or the config file), every route
 under ``/_mock/`` needs ``Authorization: Bearer <token>``; the vendor's methods
 never do, since real clients know nothing of it.
+
+The dashboard's page and its scripts hold no data and stay open, since a browser
+cannot send a header when it opens a link: open ``/_mock/ui#token=<token>`` and
+the page sends the token with each of its requests (a fragment never reaches the
+server, its logs or a proxy's).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from .keys import BACKEND
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CONTROL_PREFIX = "/_mock/"
+PUBLIC = "/_mock/ui"  # the dashboard's page and assets, not its data
 HIDDEN = "(hidden)"
 
 
@@ -33,7 +39,10 @@ def authorised(header: str, token: str) -> bool:
 @web.middleware
 async def control_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
     token = request.app[BACKEND].config.control_token
-    if not token or not request.path.startswith(CONTROL_PREFIX):
+    path = request.path
+    if not token or not path.startswith(CONTROL_PREFIX):
+        return await handler(request)
+    if request.method == "GET" and (path == PUBLIC or path.startswith(PUBLIC + "/")):
         return await handler(request)
     if authorised(request.headers.get("Authorization", ""), token):
         return await handler(request)

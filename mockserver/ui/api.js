@@ -18,9 +18,14 @@ export function withQuery(path, params = {}) {
   return text ? `${path}?${text}` : path;
 }
 
+// With --control-token, open the page as /_mock/ui#token=<token>: the fragment stays in the
+// browser, and every request of the page carries the token as the control API asks.
+const TOKEN = new URLSearchParams(location.hash.slice(1)).get("token");
+
 /** {ok, status, data}; an error body's message is in data.error.message. */
 export async function request(method, url, body, contentType) {
   const init = { method, headers: { Accept: "application/json" } };
+  if (TOKEN) init.headers.Authorization = `Bearer ${TOKEN}`;
   if (body !== undefined) {
     init.body = body;
     init.headers["Content-Type"] = contentType;
