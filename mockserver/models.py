@@ -44,10 +44,42 @@ class Job:
 
 
 @dataclass(slots=True, eq=False)
+class Dialled:
+    """What a record gains with its first attempt (see :class:`Record`)."""
+
+    attempts: int = 0
+    dialing_since: float | None = None
+    last_time: float | None = None  # start of the last finished attempt (cdr TIME)
+    code: str = ""
+    sec: int = 0
+    answer: str = ""
+    history: list[Attempt] | None = None
+    time_text: str | None = None  # cdr's TIME, formatted at the first query after an attempt
+
+
+def _dialled(name: str, default: object) -> property:
+    """A field of the record's :class:`Dialled` part, read as ``default`` until the first
+    attempt creates that part."""
+
+    def get(record: Record) -> object:
+        dial = record.dial
+        return default if dial is None else getattr(dial, name)
+
+    def put(record: Record, value: object) -> None:
+        if record.dial is None:
+            record.dial = Dialled()
+        setattr(record.dial, name, value)
+
+    return property(get, put, doc=f"``dial.{name}``; {default!r} before the first attempt")
+
+
+@dataclass(slots=True, eq=False)
 class Record:
     """One subscriber to call. A million of them may wait at once, so a record holds only
     what differs between records: upload time and day live on its job, repeated texts
-    (names, variables, scenarios) are interned by whoever builds it."""
+    (names, variables, scenarios) are interned by whoever builds it, and what only an
+    attempt brings (attempts, outcome, history) lives in a :class:`Dialled` part made at
+    the first attempt: a record that never rang is 56 bytes lighter."""
 
     seq: int  # unique per emulator run: the key of outcome draws and of the cdr order's tie-break
     job: Job
@@ -64,15 +96,17 @@ class Record:
     stop: int | None
     maxcount: int
     state: str = PENDING
-    attempts: int = 0
     next_at: float | None = None  # when it is next due, while pending
-    dialing_since: float | None = None
-    last_time: float | None = None  # start of the last finished attempt (cdr TIME)
-    code: str = ""
-    sec: int = 0
-    answer: str = ""
-    history: list[Attempt] | None = None
-    time_text: str | None = None  # cdr's TIME, formatted at the first query after an attempt
+    dial: Dialled | None = None
+
+    attempts = _dialled("attempts", 0)
+    dialing_since = _dialled("dialing_since", None)
+    last_time = _dialled("last_time", None)
+    code = _dialled("code", "")
+    sec = _dialled("sec", 0)
+    answer = _dialled("answer", "")
+    history = _dialled("history", None)
+    time_text = _dialled("time_text", None)
 
     def move(self, state: str) -> None:
         if state not in TRANSITIONS[self.state]:

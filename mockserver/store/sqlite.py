@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
-from ..models import Attempt, Job, Record
+from ..models import Attempt, Dialled, Job, Record
 from ..webhooks.models import AttemptLog, Delivery
 from .migrations import migrate
 
@@ -190,7 +190,8 @@ def _record_row(r: Record) -> tuple[Any, ...]:
 def _record(row: tuple[Any, ...], job: Job, history: list[Attempt] | None) -> Record:
     # Texts a campaign repeats are interned, as rows.spec does for fresh uploads.
     seq, _, row_id, name, phone, number, uuid, var1, var2, var3, scenario, *rest = row
-    return Record(
+    start, stop, maxcount, state, attempts, next_at, *dialled = rest
+    record = Record(
         seq,
         job,
         row_id,
@@ -202,9 +203,15 @@ def _record(row: tuple[Any, ...], job: Job, history: list[Attempt] | None) -> Re
         intern(var2),
         intern(var3),
         intern(scenario),
-        *rest,
-        history=history,
+        start,
+        stop,
+        maxcount,
+        state,
+        next_at,
     )
+    if attempts or history or dialled[0] is not None:  # dialing_since: caught mid-dial
+        record.dial = Dialled(attempts, *dialled, history=history)
+    return record
 
 
 def _delivery_row(d: Delivery) -> tuple[Any, ...]:
