@@ -76,6 +76,7 @@ class Backend:
         self._recording_key = secrets.token_bytes(32)  # per process: recording URLs unguessable
         #: The emulator's address as clients reach it (config ``public_url``, else learned).
         self.public_url: str | None = None
+        self.public_host = ""  # the Host header public_url was learned from
         self.seed = (
             config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
         )
@@ -243,7 +244,7 @@ class Backend:
 
     def _job(self, account: AccountState, kind: str, now: float) -> Job:
         """A job not yet registered: it has no id until :meth:`_register` gives it one."""
-        first_day = daytime.local(now, account.zone).date().toordinal()
+        first_day, _ = daytime.local_day(now, account.zone)
         return Job(0, account.config.api_key, kind, now, first_day)
 
     def _register(self, account: AccountState, job: Job) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from time import gmtime, strftime
 from zoneinfo import ZoneInfo
 
@@ -30,9 +31,12 @@ def day_start(day: date, zone: ZoneInfo) -> float:
     return datetime.combine(day, time(0), tzinfo=zone).timestamp()
 
 
-def at(day: date, seconds: int, zone: ZoneInfo) -> float:
-    """The epoch of ``seconds`` after local midnight of ``day`` (wall-clock time, DST-aware)."""
-    wall = datetime.combine(day, time(0)) + timedelta(seconds=seconds)
+@lru_cache(maxsize=4096)
+def at(day: int, seconds: int, zone: ZoneInfo) -> float:
+    """The epoch of ``seconds`` after local midnight of the day with ordinal ``day``
+    (wall-clock time, DST-aware). Cached: every record waiting for a window asks it, and
+    they wait for the same few window openings."""
+    wall = datetime.combine(date.fromordinal(day), time(0)) + timedelta(seconds=seconds)
     return wall.replace(tzinfo=zone).timestamp()
 
 

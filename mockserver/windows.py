@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from . import daytime
@@ -26,9 +25,9 @@ def next_open(record: Record, after: float, zone: ZoneInfo, campaign_days: int) 
     start = record.start if record.start is not None else 0
     stop = record.stop if record.stop is not None else daytime.DAY
     if second < start:
-        return daytime.at(date.fromordinal(day), start, zone)
+        return daytime.at(day, start, zone)
     if second < stop:
         return after
     if day + 1 > last_day:
         return None
-    return daytime.at(date.fromordinal(day + 1), start, zone)
+    return daytime.at(day + 1, start, zone)

@@ -31,7 +31,9 @@ def journalled(
                 body = await read_body(request)
             except web.HTTPRequestEntityTooLarge as exc:
                 body, refused = b"", exc
-            if not backend.config.public_url:  # recording URLs point where clients reach us
+            if not backend.config.public_url and request.host != backend.public_host:
+                # Recording URLs point where clients reach us (built again only on a new Host).
+                backend.public_host = request.host
                 backend.public_url = str(request.url.origin())
             entry = backend.journal.start(
                 at=backend.clock.now(),
