@@ -13,6 +13,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from mockserver.config import DEFAULT_CAUSES
+
 from . import model
 from .webhook_requests import WebhookRequest, build_request
 
@@ -221,14 +223,7 @@ def invalid_cdr_queries(draw: st.DrawFn) -> dict[str, str]:
 
 # -- webhook events (schemas/webhook.event.json), for a receiver's own tests -----------------
 
-STATUS_CAUSES = {
-    "ANSWER": 16,
-    "BUSY": 17,
-    "NOANSWER": 19,
-    "CONGESTION": 34,
-    "CHANUNAVAIL": 1,
-    "CANCEL": 16,
-}
+STATUS_CAUSES = DEFAULT_CAUSES  # the Q.850 cause of each status, as the emulator's default
 EVENT_IDS = st.from_regex(r"\Aevt_[0-9a-f]{24}\Z")
 WEBHOOK_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
 

@@ -15,6 +15,7 @@ from ..faults import VENDOR_METHODS, Fault
 from ..journal import Entry
 from . import render
 from .keys import BACKEND
+from .vendor import start_entry
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -57,16 +58,7 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
 
 def _entry(request: web.Request, method: str, fault: Fault) -> Entry:
     """A journal entry of its own: the request never reached the method."""
-    backend = request.app[BACKEND]
-    entry = backend.journal.start(
-        at=backend.clock.now(),
-        method=request.method,
-        path=request.path,
-        api_key=request.match_info.get("api_key", ""),
-        operation=method,
-        query=dict(request.query),
-        body=b"",
-    )
+    entry = start_entry(request, method, b"")
     entry.warn("fault_injected", "(transport)", fault.describe())
     return entry
 

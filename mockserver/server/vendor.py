@@ -18,6 +18,20 @@ METHODS = ("make", "newcall", "cdr")
 Inner = Callable[[web.Request, Entry, bytes], Awaitable[web.Response]]
 
 
+def start_entry(request: web.Request, operation: str, body: bytes) -> Entry:
+    """The journal entry of a request to one of the vendor's methods."""
+    backend = request.app[BACKEND]
+    return backend.journal.start(
+        at=backend.clock.now(),
+        method=request.method,
+        path=request.path,
+        api_key=request.match_info.get("api_key", ""),
+        operation=operation,
+        query=dict(request.query),
+        body=body,
+    )
+
+
 def journalled(
     operation: str,
 ) -> Callable[[Inner], Callable[[web.Request], Awaitable[web.Response]]]:
@@ -35,15 +49,7 @@ def journalled(
                 # Recording URLs point where clients reach us (built again only on a new Host).
                 backend.public_host = request.host
                 backend.public_url = str(request.url.origin())
-            entry = backend.journal.start(
-                at=backend.clock.now(),
-                method=request.method,
-                path=request.path,
-                api_key=request.match_info.get("api_key", ""),
-                operation=operation,
-                query=dict(request.query),
-                body=body,
-            )
+            entry = start_entry(request, operation, body)
             try:
                 if refused is not None:
                     raise refused
