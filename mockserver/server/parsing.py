@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
-from multidict import MultiDict, MultiDictProxy
+from multidict import MultiDictProxy
 
 from .. import jsonbody
 from ..errors import MalformedBody
@@ -67,4 +67,4 @@ def _body_pairs(content_type: str, body: bytes) -> tuple[list[tuple[str, Any]], 
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedBody("body: form fields must be UTF-8") from None
-    return list(MultiDict(parse_qsl(text, keep_blank_values=True)).items()), []
+    return parse_qsl(text, keep_blank_values=True), []
