@@ -124,8 +124,8 @@ class MockServer:
             if self.config.seed is not None:
                 backend.seed = self.config.seed
             backend.reset()
-            if backend.clock.mode == "manual":
-                backend.clock = clock_for(self.config)
+            if backend.clock.mode == "manual":  # in place: the outbox holds the same clock
+                backend.clock.rewind(clock_for(self.config).now())
 
         self._call_in_loop(rewind)
 

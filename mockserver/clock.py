@@ -42,6 +42,14 @@ class Clock:
         if ahead > 0:
             self._base += ahead
 
+    def rewind(self, start: float) -> None:
+        """Puts a manual clock back at ``start``, in place, so that everything holding it (the
+        dialer's backend, the outbox) sees the same time. Only for a fresh start after a
+        reset, as a test fixture does between tests: over HTTP the clock only moves forward."""
+        if self.mode != "manual":
+            raise ValueError("only a manual clock can be rewound")
+        self._base = start
+
     def wall_delay(self, when: float) -> float:
         """Wall-clock seconds until ``when`` comes by itself (infinite on a manual clock)."""
         if self.mode == "manual":

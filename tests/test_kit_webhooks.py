@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 from urllib.parse import parse_qs
@@ -75,6 +76,19 @@ def test_subscriptions_of_a_test_are_gone_in_the_next(autodialer_mock: MockServe
     assert [s["id"] for s in autodialer_mock.webhooks.subscriptions()] == ["crm"]
     autodialer_mock.clear()  # what the fixture does before each test
     assert autodialer_mock.webhooks.subscriptions() == []
+
+
+def test_retries_after_a_clear_run_on_the_rewound_clock(autodialer_mock: MockServer) -> None:
+    autodialer_mock.advance(hours=5)  # as an earlier test of the session might have
+    autodialer_mock.clear()
+    autodialer_mock.webhooks.subscribe("http://127.0.0.1:9/hook", id="crm", schedule=[0, 5])
+    requests.post(f"{autodialer_mock.base}/newcall", data={**CALL, "phone": ANSWERED})
+    autodialer_mock.advance(minutes=5)  # refused when the call ends, and again 5 s later
+    [delivery] = autodialer_mock.webhooks.deliveries()
+    first, retry = (datetime.fromisoformat(a["at"]) for a in delivery["attempts"])
+    [call] = autodialer_mock.calls
+    assert first == datetime.fromisoformat(call["history"][0]["ended"])
+    assert (retry - first).total_seconds() == 5
 
 
 def test_undelivered_webhooks_fail_naming_the_delivery(autodialer_mock: MockServer) -> None:
