@@ -30,7 +30,10 @@ def autodialer_mock_server(autodialer_mock_config: Config) -> Iterator[MockServe
 
 
 @pytest.fixture
-def autodialer_mock(autodialer_mock_server: MockServer) -> MockServer:
-    """The session's emulator, cleared for this test: no jobs, calls or journal; clock at start."""
+def autodialer_mock(autodialer_mock_server: MockServer) -> Iterator[MockServer]:
+    """The session's emulator, cleared for this test: no jobs, calls or journal; clock at start.
+
+    A request the emulator failed on (a 500) fails the test at its end, with the traceback."""
     autodialer_mock_server.clear()
-    return autodialer_mock_server
+    yield autodialer_mock_server
+    autodialer_mock_server.check()

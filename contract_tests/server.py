@@ -21,7 +21,7 @@ from aiohttp import web
 
 from mockserver.config import Account, ClockConfig, Config
 from mockserver.server.app import clock_for, create_app
-from mockserver.server.keys import BACKEND
+from mockserver.server.keys import BACKEND, FAILURES
 
 from .webhook_log import Webhooks
 
@@ -39,6 +39,11 @@ def manual_config(start: str = DEFAULT_START, seed: int = 7, **overrides: Any) -
 
 class ContractWarnings(AssertionError):
     """The client made contract slips the real service would swallow silently."""
+
+
+class ServerError(AssertionError):
+    """The emulator failed on a request of this test (it answered 500): a bug of ours, or of
+    the client's request that the emulator should have refused with a 4xx."""
 
 
 class MockServer:
@@ -108,6 +113,20 @@ class MockServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def check(self) -> None:
+        """Raises :class:`ServerError` with the traceback of every request the emulator failed
+        on since the last check, as pytest-httpserver's ``check()`` does; the fixture calls it
+        after each test."""
+        failures = self.app[FAILURES]
+        if failures:
+            found, failures[:] = list(failures), []
+            raise ServerError(
+                "the emulator failed on "
+                + "; ".join(line for line, _ in found)
+                + "\n\n"
+                + "\n".join(trace for _, trace in found)
+            )
 
     def clear(self) -> None:
         """Forgets jobs, calls, cdr, journal and deliveries, takes back the configuration it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
@@ -14,7 +15,7 @@ from ..errors import ApiError
 from . import control, dashboard, deliveries, overview, render, upload, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
-from .keys import BACKEND, DRIVER, SENDER
+from .keys import BACKEND, DRIVER, FAILURES, SENDER
 from .security import control_auth
 from .sender import Sender
 
@@ -40,6 +41,9 @@ async def error_bodies(request: web.Request, handler: Handler) -> web.StreamResp
         return render.http_error(exc, request)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
+        failures = request.app[FAILURES]
+        if len(failures) < 100:  # kept for a test harness to re-raise; bounded all the same
+            failures.append((f"{request.method} {request.path}", traceback.format_exc()))
         return render.ok(
             render.error_body("internal_error", "the emulator failed; see its log"), 500
         )
@@ -117,6 +121,7 @@ def create_app(
     app[BACKEND] = backend
     app[DRIVER] = ClockDriver(backend)
     app[SENDER] = Sender(backend.outbox, config.webhook_concurrency)
+    app[FAILURES] = []
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_driver)
     app.cleanup_ctx.append(_sender)

@@ -11,3 +11,5 @@ from .sender import Sender
 BACKEND = web.AppKey("backend", Backend)
 DRIVER = web.AppKey("driver", ClockDriver)
 SENDER = web.AppKey("sender", Sender)
+#: Unhandled errors, as (request line, traceback): a test harness re-raises them in the test.
+FAILURES = web.AppKey("failures", list)
