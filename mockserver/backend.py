@@ -320,6 +320,32 @@ class Backend:
         phrase = scenario.phrases[0] if scenario and scenario.phrases else ""
         return recordings.wav(self.seed, record.seq, record.sec, phrase)
 
+    def page_records(
+        self, offset: int, limit: int, **filters: Any
+    ) -> tuple[int, list[tuple[AccountState, Record]]]:
+        """How many records match, and the page ``offset:offset+limit`` of them.
+
+        The dashboard pages through one account's records unfiltered: that page is found
+        by walking job lengths, without building the list of a hundred thousand records.
+        """
+        api_key = filters.get("api_key")
+        if api_key is None or any(filters.get(k) is not None for k in ("state", "phone", "job")):
+            found = self.find_records(**filters)
+            return len(found), found[offset : offset + limit]
+        account = self.account(api_key)
+        total = sum(len(job.records) for job in account.jobs.values())
+        page: list[tuple[AccountState, Record]] = []
+        skip = offset
+        for job in account.jobs.values():
+            if skip >= len(job.records):
+                skip -= len(job.records)
+                continue
+            page.extend((account, r) for r in job.records[skip : skip + limit - len(page)])
+            skip = 0
+            if len(page) >= limit:
+                break
+        return total, page
+
     def find_records(
         self,
         *,

@@ -224,3 +224,19 @@ def test_attempts_respect_windows_lines_and_maxcount(ops: list[Any]) -> None:
                     assert record.start <= second < record.stop
         for started, _ in spans:
             assert sum(s <= started < e for s, e in spans) <= 2
+
+
+@given(st.lists(st.integers(0, 40), max_size=6), st.integers(0, 120), st.integers(1, 50))
+def test_a_page_of_records_is_the_slice_of_all_of_them(
+    sizes: list[int], offset: int, limit: int
+) -> None:
+    backend = new_backend()
+    first = 0
+    for size in sizes:
+        rows = [{"id": str(i), "phone": f"8902{first + i:07d}"} for i in range(size)]
+        if rows:
+            run_make(backend, rows)
+        first += size
+    everything = backend.find_records(api_key="apikey")
+    total, page = backend.page_records(offset, limit, api_key="apikey")
+    assert (total, page) == (len(everything), everything[offset : offset + limit])

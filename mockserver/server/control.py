@@ -180,15 +180,19 @@ async def calls(request: web.Request) -> web.Response:
     state = query.get("state") or None
     if state is not None and state not in STATES:
         raise InvalidField(f"state: must be one of {', '.join(STATES)} (got {state!r})")
-    found = request.app[BACKEND].find_records(
+    limit = query_int(request, "limit", 100, 1, MAX_PAGE)
+    offset = query_int(request, "offset", 0)
+    assert limit is not None and offset is not None
+    total, found = request.app[BACKEND].page_records(
+        offset,
+        limit,
         api_key=query.get("api_key") or None,
         state=state,
         phone=query.get("phone") or None,
         job=query_int(request, "job", None),
     )
-    page = page_of(request, found)
-    page["items"] = [record_view(r, a.zone) for a, r in page["items"]]
-    return render.ok(page)
+    items = [record_view(r, a.zone) for a, r in found]
+    return render.ok({"total": total, "offset": offset, "limit": limit, "items": items})
 
 
 async def journal(request: web.Request) -> web.Response:
