@@ -73,12 +73,13 @@ class AccountState:
 
     def attempt_finished(self, record: Record, previous: float | None) -> None:
         """Moves the record's cdr row to its new TIME (its first row when ``previous`` is None)."""
+        dial = record.dial
+        assert dial is not None and dial.last_time is not None
         if previous is None:
             self.dialled.setdefault(record.number, []).append(record)
         else:
             self.cdr.remove((previous, record.job.id, record.seq, record))
-        assert record.last_time is not None
-        record.time_text = None
-        self.cdr.add((record.last_time, record.job.id, record.seq, record))
-        if record.code.startswith("ANSWER/"):
+        dial.time_text = None
+        self.cdr.add((dial.last_time, record.job.id, record.seq, record))
+        if dial.code.startswith("ANSWER/"):
             self.answered[record.seq] = record

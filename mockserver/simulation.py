@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .accounts import AccountState
-from .models import COMPLETED, DIALING, EXPIRED, PENDING, Attempt, Record
+from .models import COMPLETED, DIALING, EXPIRED, PENDING, Attempt, Dialled, Record
 from .outcomes import ForcedTable
 from .scheduler import Scheduler
 from .windows import next_open
@@ -103,8 +103,11 @@ class Dialer:
 
     def _dial(self, account: AccountState, record: Record, now: float) -> None:
         record.move(DIALING)
-        record.attempts += 1
-        record.dialing_since = now
+        dial = record.dial  # the attempt fields, directly: this runs for every attempt
+        if dial is None:
+            dial = record.dial = Dialled()
+        dial.attempts += 1
+        dial.dialing_since = now
         account.busy += 1
         attempt = self._attempt(account, record, now)
         self.scheduler.at(attempt.ended, self._end, (account, record, attempt))
@@ -125,14 +128,16 @@ class Dialer:
         if self.accounts.get(account.config.api_key) is not account:
             return
         account.busy -= 1
-        previous, record.last_time = record.last_time, attempt.started
-        record.code, record.sec, record.answer = attempt.code, attempt.sec, attempt.answer
-        record.dialing_since = None
+        dial = record.dial
+        assert dial is not None, "an attempt ends only after it began"
+        previous, dial.last_time = dial.last_time, attempt.started
+        dial.code, dial.sec, dial.answer = attempt.code, attempt.sec, attempt.answer
+        dial.dialing_since = None
         account.attempt_finished(record, previous)
-        if record.history is None:
-            record.history = []
-        record.history.append(attempt)
-        if attempt.code.startswith("ANSWER/") or record.attempts >= record.maxcount:
+        if dial.history is None:
+            dial.history = []
+        dial.history.append(attempt)
+        if attempt.code.startswith("ANSWER/") or dial.attempts >= record.maxcount:
             record.move(COMPLETED)
             self._settled(account, record)
         else:

@@ -10,16 +10,17 @@ from .models import Job, Record
 
 
 def cdr_row(record: Record, zone: ZoneInfo) -> dict[str, Any]:
-    assert record.last_time is not None
-    text = record.time_text
+    dial = record.dial  # directly, not through the record's properties: a day has 30,000 rows
+    assert dial is not None and dial.last_time is not None
+    text = dial.time_text
     if text is None:  # clients poll the cdr: a row's TIME is formatted once per attempt
-        text = record.time_text = daytime.cdr_time(record.last_time, zone)
+        text = dial.time_text = daytime.cdr_time(dial.last_time, zone)
     return {
         "QUERY_ID": record.job.id,
         "DST": record.phone,
         "TIME": text,
-        "CODE": record.code,
-        "SEC": record.sec,
+        "CODE": dial.code,
+        "SEC": dial.sec,
     }
 
 
