@@ -7,15 +7,14 @@ method and render.
 
 from __future__ import annotations
 
-import hmac
 import random
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import daytime, jsonbody, lint, phones, recordings, rows
+from . import batch, daytime, lint, phones, recordings, rows
 from .accounts import AccountState
+from .batch import MakeReport, same
 from .cdr import query as cdr_query
 from .clock import Clock
 from .config import Config
@@ -23,7 +22,6 @@ from .errors import (
     BadAccessToken,
     InvalidDate,
     InvalidField,
-    MalformedBody,
     NotFound,
     UnknownApiKey,
 )
@@ -38,30 +36,6 @@ from .webhooks.outbox import Outbox
 
 if TYPE_CHECKING:
     from .store import Persistence
-
-MAX_ROWS = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class MakeReport:
-    status: int
-    lines: int
-    ok: int = 0
-    inserted: int = 0
-    errorcode: str = "0"
-    id: int = 0
-
-    def body(self) -> dict[str, Any]:
-        """Every value a string, as the vendor's page shows."""
-        return {
-            "report": {
-                "lines": str(self.lines),
-                "ok": str(self.ok),
-                "inserted": str(self.inserted),
-                "errorcode": self.errorcode,
-                "id": str(self.id),
-            }
-        }
 
 
 class Backend:
@@ -143,46 +117,15 @@ class Backend:
     def check_token(self, account: AccountState, fields: dict[str, Any]) -> None:
         """newcall, cdr: no token is documented; one a client sends must match."""
         token = fields.get("access_token")
-        if rows.given(token) and not _same(rows.text(token), account.config.access_token):
+        if rows.given(token) and not same(rows.text(token), account.config.access_token):
             raise BadAccessToken("access_token: does not match the account's token")
 
     def make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
         account = self.account(api_key)
-        try:
-            parsed = jsonbody.loads(body)
-        except MalformedBody as exc:
-            entry.warn("malformed_body", "(body)", exc.message)
-            return MakeReport(400, 0, errorcode="5")
-        payload = parsed.data
-        for key in parsed.duplicates:
-            entry.warn(
-                "duplicate_key", key, f"key {key!r} appears twice in an object; the last is used"
-            )
-        # One compiled check of the whole request: when it passes (nearly always), neither the
-        # envelope nor any row is looked at again.
-        checked = validator("make.request").is_valid(payload)
-        errors = [] if checked else validator("make.envelope").errors(payload)
-        for error in errors:
-            entry.warn("envelope", error.field, str(error))
-        if not _is_envelope(payload):
-            return MakeReport(400, 0, errorcode="5")
-        data = payload["query"].get("data")
-        lines = len(data) if isinstance(data, list) else 0
-        token = rows.text(payload["query"].get("access_token"))
-        if any(e.field == "query.access_token" for e in errors):
-            return MakeReport(401, lines, errorcode="1")
-        if not _same(token, account.config.access_token):
-            entry.warn(
-                "bad_access_token", "query.access_token", "does not match the account's token"
-            )
-            return MakeReport(401, lines, errorcode="1")
-        if any(e.field != "query.data" or e.keyword != "maxItems" for e in errors):
-            return MakeReport(400, lines, errorcode="5")
-        if lines > MAX_ROWS:
-            return MakeReport(413, lines, errorcode="4")
-        lint.unknown_fields(entry, payload, ("query",), "")
-        lint.unknown_fields(entry, payload["query"], ("access_token", "data"), "query.")
-        return self._make_job(account, data, entry, checked)
+        request = batch.read(body, account.config.access_token, entry)
+        if isinstance(request, MakeReport):
+            return request
+        return self._make_job(account, request.data, entry, request.checked)
 
     def _make_job(
         self, account: AccountState, data: list[Any], entry: Entry, checked: bool
@@ -374,14 +317,6 @@ class Backend:
         if len(accounts) > 1:
             found.sort(key=lambda pair: pair[1].seq)
         return found
-
-
-def _is_envelope(payload: Any) -> bool:
-    return isinstance(payload, dict) and isinstance(payload.get("query"), dict)
-
-
-def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _duplicate(index: int, spec: Record, in_batch: bool) -> str:

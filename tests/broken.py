@@ -8,7 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver.backend import Backend, MakeReport
+from mockserver.backend import Backend
+from mockserver.batch import MakeReport
 from mockserver.config import Config
 from mockserver.journal import Entry
 from mockserver.server.app import create_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import batchfile
-from ..backend import MakeReport
+from ..batch import MakeReport
 from ..errors import ConfigError, InvalidField, MalformedBody
 from ..webhooks.settings import subscriptions
 from . import render
