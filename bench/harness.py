@@ -117,6 +117,7 @@ def wrk(url: str, script: str | None, connections: int, seconds: float, threads:
         check=True,
         timeout=seconds + 60,
         env={**os.environ, **(env or {})},
+        cwd=HERE / "lua",  # the scripts dofile() their shared helpers from here
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))

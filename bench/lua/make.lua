@@ -1,17 +1,7 @@
 -- POST /apikey/make with a 1000-row batch whose numbers never repeat (so every row is
 -- inserted, not skipped as a duplicate): each thread numbers its own batches.
-local thread_id = 0
+dofile("threads.lua")  -- sets thread_id
 local batch = 0
-local threads = {}
-
-function setup(thread)
-  thread:set("tid", #threads + 1)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  thread_id = tonumber(tid) or 1
-end
 
 request = function()
   batch = batch + 1

@@ -1,16 +1,6 @@
 -- POST /apikey/newcall, form-encoded as PHP sends it, a new number every time.
-local thread_id = 0
+dofile("threads.lua")  -- sets thread_id
 local n = 0
-local threads = {}
-
-function setup(thread)
-  thread:set("tid", #threads + 1)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  thread_id = tonumber(tid) or 1
-end
 
 request = function()
   n = n + 1
