@@ -17,9 +17,7 @@ def normalise(phone: str | int) -> str:
     Ten-digit and foreign numbers are kept as their digits: the vendor names only
     these three spellings of one Russian number.
     """
-    found = str(phone).strip().translate(_SEPARATORS)  # digits(), inlined: a batch calls it
-    if found[:1] == "+":  # per row
-        found = found[1:]
+    found = digits(phone)
     if len(found) == 11 and found[0] in "78":
         return "7" + found[1:]
     return found

@@ -59,31 +59,19 @@ def spec(
 ) -> tuple[Record | None, list[FieldError]]:  # fmt: skip
     """The record (its ``seq`` still 0) for schema-checked ``fields``, or the cross-field
     rules they break."""
+    if not _STRINGS.issuperset(map(type, fields.values())):  # the usual row is strings only
+        fields = {key: text(value) for key, value in fields.items()}
     get = fields.get
-    if _STRINGS.issuperset(map(type, fields.values())):  # the usual row: strings only
-        phone, maxcount = fields["phone"], get("maxcount")
-        scenario = get("generationtype") or scenarios.default
-        if scenario not in scenarios.ids or (
-            start is not None and stop is not None and start >= stop
-        ):
-            return None, _cross_field_errors(scenario, scenarios, start, stop, names, prefix)
-        return Record(
-            0, job, get("id", ""), intern(get("name", "")), phone, phones.normalise(phone),
-            intern(get("UUID", "")), intern(get("var1", "")), intern(get("var2", "")),
-            intern(get("var3", "")), intern(scenario), start, stop, int(maxcount or 1),
-        ), []  # fmt: skip
-    scenario = text(get("generationtype")) or scenarios.default
+    scenario = get("generationtype") or scenarios.default
     if scenario not in scenarios.ids or (start is not None and stop is not None and start >= stop):
         return None, _cross_field_errors(scenario, scenarios, start, stop, names, prefix)
-    phone = text(fields["phone"])
-    maxcount = get("maxcount")
+    phone = fields["phone"]
     # Names, CRM ids and variables repeat across a campaign's rows: interned, a million
     # pending records share one copy of each distinct text.
     return Record(
-        0, job, text(get("id")), intern(text(get("name"))), phone, phones.normalise(phone),
-        intern(text(get("UUID"))), intern(text(get("var1"))), intern(text(get("var2"))),
-        intern(text(get("var3"))), intern(scenario), start, stop,
-        int(text(maxcount)) if given(maxcount) else 1,
+        0, job, get("id", ""), intern(get("name", "")), phone, phones.normalise(phone),
+        intern(get("UUID", "")), intern(get("var1", "")), intern(get("var2", "")),
+        intern(get("var3", "")), intern(scenario), start, stop, int(get("maxcount") or 1),
     ), []  # fmt: skip
 
 

@@ -150,10 +150,16 @@ async def seed(request: web.Request) -> web.Response:
     return render.ok({"seed": data["seed"]})
 
 
-def page_of(request: web.Request, items: list[Any]) -> dict[str, Any]:
+def page_bounds(request: web.Request) -> tuple[int, int]:
+    """``offset`` and ``limit`` of a paged listing, checked."""
     limit = query_int(request, "limit", 100, 1, MAX_PAGE)
     offset = query_int(request, "offset", 0)
     assert limit is not None and offset is not None
+    return offset, limit
+
+
+def page_of(request: web.Request, items: list[Any]) -> dict[str, Any]:
+    offset, limit = page_bounds(request)
     return {
         "total": len(items),
         "offset": offset,
@@ -180,9 +186,7 @@ async def calls(request: web.Request) -> web.Response:
     state = query.get("state") or None
     if state is not None and state not in STATES:
         raise InvalidField(f"state: must be one of {', '.join(STATES)} (got {state!r})")
-    limit = query_int(request, "limit", 100, 1, MAX_PAGE)
-    offset = query_int(request, "offset", 0)
-    assert limit is not None and offset is not None
+    offset, limit = page_bounds(request)
     total, found = request.app[BACKEND].page_records(
         offset,
         limit,
