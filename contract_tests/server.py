@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from mockserver.config import Account, ClockConfig, Config
-from mockserver.server.app import clock_for, create_app
+from mockserver.server.app import PARSER_LIMITS, clock_for, create_app
 from mockserver.server.keys import BACKEND, FAILURES
 
 from .webhook_log import Webhooks
@@ -95,7 +95,7 @@ class MockServer:
 
     async def _start_site(self) -> None:
         self.app = self.app_factory(copy.deepcopy(self.config))  # the original stays pristine
-        self._runner = web.AppRunner(self.app, access_log=None)
+        self._runner = web.AppRunner(self.app, access_log=None, **PARSER_LIMITS)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

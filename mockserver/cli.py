@@ -110,7 +110,7 @@ def build_config(args: argparse.Namespace) -> Config:
 def serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from .server.app import clock_for, create_app
+    from .server.app import PARSER_LIMITS, clock_for, create_app
     from .server.keys import BACKEND
 
     try:
@@ -157,6 +157,7 @@ def serve(args: argparse.Namespace) -> int:
         print=None,
         access_log=None,
         shutdown_timeout=args.shutdown_timeout,
+        handler_args=PARSER_LIMITS,
     )
     log.info("stopped")
     return 0

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from mockserver.config import Config
-from mockserver.server.app import create_app
+from mockserver.server.app import PARSER_LIMITS, create_app
 
 T = TypeVar("T")
 
@@ -29,7 +29,9 @@ class LiveEmulator:
         self.app = create_app(config)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._runner = web.AppRunner(self.app, handle_signals=False, shutdown_timeout=1)
+        self._runner = web.AppRunner(
+            self.app, handle_signals=False, shutdown_timeout=1, **PARSER_LIMITS
+        )
         self.port = 0
 
     def start(self) -> LiveEmulator:
