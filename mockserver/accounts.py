@@ -6,22 +6,20 @@ from collections import deque
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from sortedcontainers import SortedList
-
+from .cdrindex import CdrIndex
 from .config import Account
 from .models import Job, Record
 from .outcomes import OutcomePicker
 from .rows import Scenarios
-
-CdrKey = tuple[float, int, int, Record]
 
 
 class AccountState:
     """Indexes, so neither a duplicate check nor a cdr query scans the records:
 
     - ``active``: pending or dialing records, by scenario, then normalised number;
-    - ``dialled``: every record with a finished attempt, by normalised number (cdr's ``to``);
-    - ``cdr``: (TIME, QUERY_ID, seq, record) of every record with a finished attempt, sorted;
+    - ``dialled``: every record with a finished attempt, by normalised number (cdr's ``to``):
+      the record itself while it is its number's only one, a list once there are more;
+    - ``cdr``: every record with a finished attempt, in cdr order (see :mod:`.cdrindex`);
     - ``answered``: answered records by seq (their recordings are fetched by it);
     - ``waiting``: pending records by the time they are next due: one scheduler event per
       distinct time, not per record, since a batch's records share their window's start.
@@ -32,8 +30,8 @@ class AccountState:
     def __init__(self, config: Account) -> None:
         self.jobs: dict[int, Job] = {}
         self.active: dict[str, dict[str, Record]] = {}
-        self.dialled: dict[str, list[Record]] = {}
-        self.cdr: SortedList = SortedList()
+        self.dialled: dict[str, Record | list[Record]] = {}
+        self.cdr = CdrIndex()
         self.answered: dict[int, Record] = {}
         self.waiting: dict[float, list[Record]] = {}
         self.ready: deque[Record] = deque()
@@ -46,6 +44,9 @@ class AccountState:
         self.zone: ZoneInfo = config.zone
         self.pickers = {s.id: OutcomePicker(s) for s in config.scenarios}
         self.scenarios = Scenarios(frozenset(self.pickers), config.scenarios[0].id)
+        #: (first day, start, stop) -> a span of time the window is open throughout: the
+        #: dialer's cache of :func:`.windows.next_open`, which the zone and campaign days decide.
+        self.open_spans: dict[tuple[int, int | None, int | None], tuple[float, float]] = {}
 
     def records(self) -> Iterator[Record]:
         """Every record, oldest first."""
@@ -61,25 +62,36 @@ class AccountState:
 
     def settle(self, record: Record) -> None:
         """The record is done: it no longer blocks a duplicate."""
-        numbers = self.active.get(record.scenario, {})
-        if numbers.get(record.number) is record:
+        numbers = self.active.get(record.scenario)
+        if numbers is not None and numbers.get(record.number) is record:
             del numbers[record.number]
 
     def of_number(self, number: str) -> list[Record]:
         """Every record of a normalised number, dialled or still waiting, oldest first."""
-        found = {r.seq: r for r in self.dialled.get(number, ())}
+        found = {r.seq: r for r in self.dialled_of(number)}
         found.update((r.seq, r) for numbers in self.active.values() if (r := numbers.get(number)))
         return [found[seq] for seq in sorted(found)]
+
+    def dialled_of(self, number: str) -> list[Record]:
+        """The records of a normalised number that have a finished attempt."""
+        found = self.dialled.get(number)
+        if found is None:
+            return []
+        return found if isinstance(found, list) else [found]
 
     def attempt_finished(self, record: Record, previous: float | None) -> None:
         """Moves the record's cdr row to its new TIME (its first row when ``previous`` is None)."""
         dial = record.dial
         assert dial is not None and dial.last_time is not None
         if previous is None:
-            self.dialled.setdefault(record.number, []).append(record)
-        else:
-            self.cdr.remove((previous, record.job.id, record.seq, record))
+            same = self.dialled.get(record.number)
+            if same is None:  # most numbers are called once: no list for them
+                self.dialled[record.number] = record
+            elif isinstance(same, list):
+                same.append(record)
+            else:
+                self.dialled[record.number] = [same, record]
         dial.time_text = None
-        self.cdr.add((dial.last_time, record.job.id, record.seq, record))
+        self.cdr.add(record, previous is not None)
         if dial.code.startswith("ANSWER/"):
             self.answered[record.seq] = record

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from . import batch, daytime, lint, phones, recordings, rows
+from . import batch, collector, daytime, lint, phones, recordings, rows
 from .accounts import AccountState
 from .batch import MakeReport, same
 from .cdr import query as cdr_query
@@ -226,7 +226,8 @@ class Backend:
 
     def run_due(self) -> int:
         """Runs what is due now (the real-time driver calls this)."""
-        ran = self.scheduler.run_until(self.clock.now())
+        with collector.paused():
+            ran = self.scheduler.run_until(self.clock.now())
         self.flush()
         return ran
 
@@ -236,7 +237,8 @@ class Backend:
         With ``pause``, stops at the first event after which ``pause()`` is true, the
         clock at that event's time; call again to go on.
         """
-        ran = self.scheduler.run_until(when, self.clock.move_to, pause)
+        with collector.paused():
+            ran = self.scheduler.run_until(when, self.clock.move_to, pause)
         if pause is None or not pause():
             self.clock.move_to(when)
         self.flush()  # before the webhooks this step queued are sent

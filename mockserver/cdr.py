@@ -33,10 +33,9 @@ def query(account: AccountState, fields: dict[str, Any], now: float) -> list[dic
     if to not in (None, ""):
         matches = [
             r
-            for r in account.dialled.get(phones.normalise(str(to)), ())
+            for r in account.dialled_of(phones.normalise(str(to)))
             if r.last_time is not None and low <= r.last_time < high
         ]
         matches.sort(key=lambda r: (r.last_time, r.job.id, r.seq))
         return [cdr_row(r, zone) for r in matches]
-    keys = account.cdr.irange((low,), (high,), inclusive=(True, False))
-    return [cdr_row(record, zone) for *_, record in keys]
+    return [cdr_row(record, zone) for record in account.cdr.between(low, high)]

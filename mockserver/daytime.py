@@ -59,6 +59,13 @@ def offset(epoch: float, zone: ZoneInfo) -> tuple[int, str]:
     return found
 
 
+def steady(epoch: float) -> tuple[float, float]:
+    """The quarter hour around ``epoch``: no zone changes its offset inside it (see
+    :func:`offset`), so local times move in step with the epoch there."""
+    start = epoch // _QUARTER * _QUARTER
+    return start, start + _QUARTER
+
+
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _DATES: dict[int, str] = {}  # "YYYY-MM-DD " by days since the epoch
 _TWO = [f"{n:02d}" for n in range(60)]

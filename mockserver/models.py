@@ -49,12 +49,35 @@ class Dialled:
 
     attempts: int = 0
     dialing_since: float | None = None
-    last_time: float | None = None  # start of the last finished attempt (cdr TIME)
+    # The last finished attempt, in place (most records have one attempt: no list for them).
+    last_time: float | None = None  # when it began: cdr's TIME
     code: str = ""
     sec: int = 0
     answer: str = ""
-    history: list[Attempt] | None = None
+    last_end: float | None = None
+    earlier: list[Attempt] | None = None  # the finished attempts before the last one
     time_text: str | None = None  # cdr's TIME, formatted at the first query after an attempt
+
+    def finished(self, started: float, ended: float, code: str, sec: int, answer: str) -> None:
+        """Records an attempt that ended; the one before it, if any, joins ``earlier``."""
+        if self.last_time is not None:
+            before = self._last()
+            if self.earlier is None:
+                self.earlier = [before]
+            else:
+                self.earlier.append(before)
+        self.last_time, self.last_end = started, ended
+        self.code, self.sec, self.answer = code, sec, answer
+        self.dialing_since = None
+
+    def history(self) -> list[Attempt]:
+        """Every finished attempt, the first first."""
+        return [] if self.last_time is None else [*(self.earlier or ()), self._last()]
+
+    def _last(self) -> Attempt:
+        assert self.last_time is not None
+        ended = self.last_time if self.last_end is None else self.last_end
+        return Attempt(self.last_time, ended, self.code, self.sec, self.answer)
 
 
 def _dialled(name: str, default: object) -> property:
@@ -105,8 +128,12 @@ class Record:
     code = _dialled("code", "")
     sec = _dialled("sec", 0)
     answer = _dialled("answer", "")
-    history = _dialled("history", None)
     time_text = _dialled("time_text", None)
+
+    @property
+    def history(self) -> list[Attempt]:
+        """Every finished attempt, the first first (built on request: see :class:`Dialled`)."""
+        return [] if self.dial is None else self.dial.history()
 
     def move(self, state: str) -> None:
         if state not in TRANSITIONS[self.state]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .draws import ATTEMPT, TALK, draw, draw3
 
@@ -46,14 +46,9 @@ class WeightedChoice:
         return self.keys[bisect_right(self.bounds, u)]
 
 
-class Outcome(NamedTuple):
-    """How one attempt ends (a tuple: a simulation makes one per attempt)."""
-
-    status: str
-    code: str  # STATUS/cause, as cdr shows it
-    ring: int
-    talk: int
-    answer: str
+#: How one attempt ends: STATUS/cause as cdr shows it, ring and talk seconds, the answer
+#: recognised. A plain tuple: a simulation makes one per attempt.
+Outcome = tuple[str, int, int, str]
 
 
 class ForcedTable:
@@ -64,6 +59,8 @@ class ForcedTable:
         rules.update({r.suffix: (r.status, r.answer) for r in extra})
         self.rules = rules
         self.lengths = sorted({len(s) for s in rules}, reverse=True)
+        if len(self.lengths) == 1:  # the fixed table alone: one look-up (once per attempt)
+            self.match = self._match_one  # type: ignore[method-assign]
 
     def match(self, number: str) -> tuple[str, str] | None:
         for length in self.lengths:
@@ -71,6 +68,9 @@ class ForcedTable:
             if found is not None:
                 return found
         return None
+
+    def _match_one(self, number: str) -> tuple[str, str] | None:
+        return self.rules.get(number[-self.lengths[0] :])
 
 
 class OutcomePicker:
@@ -90,12 +90,13 @@ class OutcomePicker:
         if forced is not None:
             status, answer = forced
         else:
-            status = self.statuses.pick(u_status) or "NOANSWER"
+            statuses = self.statuses  # picked in place: this runs once per call attempt
+            status = statuses.keys[bisect_right(statuses.bounds, u_status)] or "NOANSWER"
             answer = self.answers.pick(u_answer) if status == "ANSWER" else ""
         low, high = sc.ring_seconds[status]
         ring = round(low + (high - low) * u_ring)
-        talk = 0
-        if status == "ANSWER":
-            low, high = sc.talk_seconds
-            talk = max(1, round(low + (high - low) * draw(seed, record, attempt, TALK)))
-        return Outcome(status, self.codes[status], ring, talk, answer)
+        if status != "ANSWER":
+            return self.codes[status], ring, 0, answer
+        low, high = sc.talk_seconds
+        talk = max(1, round(low + (high - low) * draw(seed, record, attempt, TALK)))
+        return self.codes[status], ring, talk, answer

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
 from . import daytime
@@ -37,7 +36,7 @@ def outcome_series(account: AccountState, max_buckets: int = 48) -> dict[str, An
     """Every finished attempt (retries included), by outcome, in buckets of local time."""
     attempts = [
         (attempt.started, outcome_of(attempt.code))
-        for *_, record in account.cdr
+        for record in account.cdr
         for attempt in record.history or ()
     ]
     totals = dict.fromkeys(OUTCOMES, 0)
@@ -72,7 +71,5 @@ def _width(first: float, last: float, offset: float, max_buckets: int) -> int:
 
 def cdr_page(account: AccountState, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
     """The account's cdr rows, newest first: the total, and ``limit`` rows from ``offset``."""
-    total = len(account.cdr)
-    stop = max(total - offset, 0)
-    keys: Iterable[Any] = reversed(account.cdr[max(stop - limit, 0) : stop])
-    return total, [cdr_row(record, account.zone) for *_, record in keys]
+    page = account.cdr.newest(offset, limit)
+    return len(account.cdr), [cdr_row(record, account.zone) for record in page]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -10,14 +11,21 @@ Handler = Callable[[Any, float], None]
 
 
 class Scheduler:
+    """Events grouped by their time: a heap of distinct times, a FIFO of events for each.
+
+    A campaign's calls end on whole seconds, hundreds of them on the same second, so a
+    heap of times stays short, and an event costs a dictionary look-up and an append
+    rather than a climb through a heap of a million entries.
+    """
+
     def __init__(self) -> None:
-        self._heap: list[tuple[float, int, Handler, Any]] = []
-        self._seq = 0
+        self._times: list[float] = []  # a heap of the times that have events
+        self._due: dict[float, deque[tuple[Handler, Any]]] = {}
         #: Called with the time of an event that became the earliest: wakes a real-time driver.
         self.on_earlier: Callable[[float], None] | None = None
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return sum(map(len, self._due.values()))
 
     def at(self, when: float, handler: Handler, arg: Any) -> None:
         """Runs ``handler(arg, when)`` once the clock reaches ``when``.
@@ -25,17 +33,21 @@ class Scheduler:
         Handlers are shared bound methods and events are plain tuples, so a million
         pending records cost a million small tuples and nothing more.
         """
-        self._seq += 1
-        earliest = not self._heap or when < self._heap[0][0]
-        heapq.heappush(self._heap, (when, self._seq, handler, arg))
-        if earliest and self.on_earlier is not None:
-            self.on_earlier(when)
+        events = self._due.get(when)
+        if events is None:
+            times = self._times
+            if self.on_earlier is not None and (not times or when < times[0]):
+                self.on_earlier(when)
+            events = self._due[when] = deque()
+            heapq.heappush(times, when)
+        events.append((handler, arg))
 
     def clear(self) -> None:
-        self._heap.clear()
+        self._times.clear()
+        self._due.clear()
 
     def next_due(self) -> float | None:
-        return self._heap[0][0] if self._heap else None
+        return self._times[0] if self._times else None
 
     def run_until(
         self,
@@ -49,13 +61,24 @@ class Scheduler:
         do at that event's time (a webhook to send) before time may move on.
         """
         ran = 0
-        heap = self._heap
-        while heap and heap[0][0] <= until:
-            when, _, handler, arg = heapq.heappop(heap)
+        times = self._times
+        while times and times[0] <= until:
+            when = times[0]
+            events = self._due[when]
             if on_time is not None:
                 on_time(when)
-            handler(arg, when)
-            ran += 1
-            if pause is not None and pause():
-                break
+            while events:  # handlers may add events at this same time: they run in turn
+                handler, arg = events.popleft()
+                handler(arg, when)
+                ran += 1
+                if pause is not None and pause():
+                    if not events:
+                        self._done(when)
+                    return ran
+            self._done(when)
         return ran
+
+    def _done(self, when: float) -> None:
+        if self._times and self._times[0] == when and not self._due.get(when):
+            heapq.heappop(self._times)
+            self._due.pop(when, None)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .accounts import AccountState
-from .models import COMPLETED, DIALING, EXPIRED, PENDING, Attempt, Dialled, Record
+from .models import COMPLETED, DIALING, EXPIRED, PENDING, Dialled, Record
 from .outcomes import ForcedTable
 from .scheduler import Scheduler
-from .windows import next_open
+from .windows import next_open, open_span
 
 Listener = Callable[[AccountState, Record], None]
 
@@ -79,74 +79,83 @@ class Dialer:
         account, when = key
         if self.accounts.get(account.config.api_key) is not account:
             return  # the account was removed or the emulator reset since
-        for record in account.waiting.pop(when, ()):
-            if record.state == PENDING and record.next_at == now:
-                record.next_at = None
-                account.ready.append(record)
+        due = [r for r in account.waiting.pop(when, ()) if r.state == PENDING and r.next_at == now]
+        for record in due:  # a window's opening: as many as a whole upload
+            record.next_at = None
+        account.ready.extend(due)
         self._dispatch(account, now)
 
+    # The hot path: a simulation runs _dispatch and _on_end once per call attempt, a million
+    # times for a campaign, so they do their work in place rather than through small helpers
+    # (a Python call costs as much as the work of most of them).
+
     def _dispatch(self, account: AccountState, now: float) -> None:
-        lines = account.config.dial_lines
+        """Gives free lines to ready records, in order."""
         ready = account.ready
-        while ready and account.busy < lines:
+        while ready and account.busy < account.config.dial_lines:
             record = ready.popleft()
             if record.state != PENDING:
                 continue
-            when = next_open(record, now, account.zone, account.config.campaign_days)
-            if when != now:  # its window closed while it waited for a line
-                if when is None:
-                    self._finish(account, record, COMPLETED if record.attempts else EXPIRED)
-                else:
-                    self._wait(account, record, when)
+            span = account.open_spans.get((record.job.first_day, record.start, record.stop))
+            if (span is None or not span[0] <= now < span[1]) and not self._open(
+                account, record, now
+            ):
                 continue
-            self._dial(account, record, now)
+            record.state = DIALING  # from PENDING, checked above: a valid move
+            dial = record.dial
+            if dial is None:
+                dial = record.dial = Dialled()
+            dial.attempts += 1
+            dial.dialing_since = now
+            account.busy += 1
+            ended, code, sec, answer = self._attempt(account, record, now)
+            self.scheduler.at(ended, self._end, (account, record, now, code, sec, answer))
+            if self.on_changed:
+                self._changed(account, record)
 
-    def _dial(self, account: AccountState, record: Record, now: float) -> None:
-        record.move(DIALING)
-        dial = record.dial  # the attempt fields, directly: this runs for every attempt
-        if dial is None:
-            dial = record.dial = Dialled()
-        dial.attempts += 1
-        dial.dialing_since = now
-        account.busy += 1
-        attempt = self._attempt(account, record, now)
-        self.scheduler.at(attempt.ended, self._end, (account, record, attempt))
-        if self.on_changed:
-            self._changed(account, record)
+    def _open(self, account: AccountState, record: Record, now: float) -> bool:
+        """Whether the record's window is open now (caching the span it stays open), else
+        puts the record back to wait: its window closed while it waited for a line."""
+        span = open_span(record, now, account.zone, account.config.campaign_days)
+        if span is None:
+            self.enqueue(account, record, now, now)
+            return False
+        account.open_spans[record.job.first_day, record.start, record.stop] = span
+        return True
 
-    def _attempt(self, account: AccountState, record: Record, started: float) -> Attempt:
-        """How the record's current attempt goes: a pure function of seed, record and attempt."""
-        picker = account.pickers.get(record.scenario) or next(iter(account.pickers.values()))
-        outcome = picker.decide(
-            self.forced.match(record.number), self.seed, record.seq, record.attempts
-        )
-        ended = started + outcome.ring + outcome.talk
-        return Attempt(started, ended, outcome.code, outcome.talk, outcome.answer)
-
-    def _on_end(self, event: tuple[AccountState, Record, Attempt], now: float) -> None:
-        account, record, attempt = event
+    def _on_end(self, event: tuple[AccountState, Record, float, str, int, str], now: float) -> None:
+        account, record, started, code, sec, answer = event
         if self.accounts.get(account.config.api_key) is not account:
-            return
+            return  # the account was removed or the emulator reset since
         account.busy -= 1
         dial = record.dial
         assert dial is not None, "an attempt ends only after it began"
-        previous, dial.last_time = dial.last_time, attempt.started
-        dial.code, dial.sec, dial.answer = attempt.code, attempt.sec, attempt.answer
-        dial.dialing_since = None
+        previous = dial.last_time
+        dial.finished(started, now, code, sec, answer)
         account.attempt_finished(record, previous)
-        if dial.history is None:
-            dial.history = []
-        dial.history.append(attempt)
-        if attempt.code.startswith("ANSWER/") or dial.attempts >= record.maxcount:
-            record.move(COMPLETED)
+        if code.startswith("ANSWER/") or dial.attempts >= record.maxcount:
+            record.state = COMPLETED  # from DIALING: a valid move
             self._settled(account, record)
         else:
-            record.move(PENDING)
+            record.state = PENDING
             interval = account.config.retry_interval or self.retry_interval
             self.enqueue(account, record, now + interval, now)
         if self.on_changed:
             self._changed(account, record)
-        self._dispatch(account, now)
+        if account.ready:
+            self._dispatch(account, now)
+
+    def _attempt(
+        self, account: AccountState, record: Record, started: float
+    ) -> tuple[float, str, int, str]:
+        """How the record's current attempt goes (its end, code, talk seconds and answer): a
+        pure function of the seed, the record and the attempt's number."""
+        dial = record.dial
+        assert dial is not None, "an attempt is drawn once it began"
+        picker = account.pickers.get(record.scenario) or next(iter(account.pickers.values()))
+        forced = self.forced.match(record.number)
+        code, ring, talk, answer = picker.decide(forced, self.seed, record.seq, dial.attempts)
+        return started + ring + talk, code, talk, answer
 
     def _finish(self, account: AccountState, record: Record, state: str) -> None:
         record.move(state)
@@ -179,8 +188,8 @@ class Dialer:
         elif record.state == DIALING:
             account.busy += 1
             started = now if record.dialing_since is None else record.dialing_since
-            attempt = self._attempt(account, record, started)
-            self.scheduler.at(attempt.ended, self._end, (account, record, attempt))
+            ended, code, sec, answer = self._attempt(account, record, started)
+            self.scheduler.at(ended, self._end, (account, record, started, code, sec, answer))
 
     def _settled(self, account: AccountState, record: Record) -> None:
         account.settle(record)

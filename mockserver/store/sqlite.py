@@ -210,7 +210,10 @@ def _record(row: tuple[Any, ...], job: Job, history: list[Attempt] | None) -> Re
         next_at,
     )
     if attempts or history or dialled[0] is not None:  # dialing_since: caught mid-dial
-        record.dial = Dialled(attempts, *dialled, history=history)
+        record.dial = Dialled(attempts, *dialled)
+        if history:  # the last attempt's fields are the record's own columns
+            record.dial.last_end = history[-1].ended
+            record.dial.earlier = history[:-1] or None
     return record
 
 

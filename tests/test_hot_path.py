@@ -1,0 +1,122 @@
+"""The pieces the simulation's speed rests on, each held to the plain version it stands for:
+the cached open span (next_open), the scheduler's time buckets, the cdr log sorted on read,
+the paused collector."""
+
+from __future__ import annotations
+
+import gc
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from mockserver import collector
+from mockserver.cdrindex import CdrIndex
+from mockserver.models import Dialled, Job, Record
+from mockserver.scheduler import Scheduler
+from mockserver.windows import next_open, open_span
+
+MOSCOW, BERLIN = ZoneInfo("Europe/Moscow"), ZoneInfo("Europe/Berlin")
+UPLOAD_DAY = date(2026, 3, 28).toordinal()  # Berlin moves its clocks on at 02:00 the next day
+EPOCH = 1774656000.0  # 2026-03-28T00:00Z
+
+
+def record(start: int | None, stop: int | None, seq: int = 1) -> Record:
+    job = Job(seq, "apikey", "make", 0.0, UPLOAD_DAY)
+    return Record(seq, job, str(seq), "", "8900", "7900", "", "", "", "", "1",
+                  start, stop, 3)  # fmt: skip
+
+
+windows = st.one_of(
+    st.just((None, None)),
+    st.tuples(st.integers(0, 86399), st.integers(1, 86400)).filter(lambda w: w[0] < w[1]),
+)
+
+
+@given(
+    windows,
+    st.sampled_from([MOSCOW, BERLIN]),
+    st.integers(1, 3),
+    st.integers(-3600, 4 * 86400),
+    st.floats(0, 1),
+)
+# The night Berlin skips 02:00-03:00: a span from 01:30 must not run past 04:00.
+@example((3600, 4 * 3600), BERLIN, 2, 86400 - 1800, 0.999)
+# The campaign's last day is the short one: a span must not run into the day after it.
+@example((None, None), BERLIN, 2, 86400, 0.999)
+def test_an_open_span_is_open_throughout_as_next_open_says(
+    window: tuple[int | None, int | None], zone: ZoneInfo, days: int, offset: int, share: float
+) -> None:
+    r, now = record(*window), EPOCH + offset
+    span = open_span(r, now, zone, days)
+    assert (span is None) == (next_open(r, now, zone, days) != now)
+    if span is not None:
+        low, high = span
+        assert low <= now < high
+        inside = low + int((high - low) * share)
+        if inside < high:
+            assert next_open(r, inside, zone, days) == inside
+
+
+def test_events_scheduled_for_the_running_time_run_in_the_same_step() -> None:
+    scheduler, seen = Scheduler(), []
+
+    def first(_arg: object, when: float) -> None:
+        seen.append("first")
+        scheduler.at(when, lambda *_: seen.append("same time"), None)
+
+    scheduler.at(1.0, first, None)
+    scheduler.at(1.0, lambda *_: seen.append("second"), None)
+    assert scheduler.run_until(1.0) == 3
+    assert seen == ["first", "second", "same time"] and scheduler.next_due() is None
+
+
+def test_a_pause_inside_a_time_resumes_with_the_rest_of_it() -> None:
+    scheduler, seen = Scheduler(), []
+    for name in "abc":
+        scheduler.at(1.0, lambda arg, _when: seen.append(arg), name)
+    assert scheduler.run_until(5.0, pause=lambda: len(seen) == 1) == 1
+    assert scheduler.next_due() == 1.0 and len(scheduler) == 2
+    scheduler.run_until(5.0)
+    assert seen == ["a", "b", "c"] and len(scheduler) == 0
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 50)), max_size=40), st.data())
+def test_the_cdr_log_reads_as_one_row_per_record_in_order(
+    attempts: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    index, records = CdrIndex(), [record(None, None, seq) for seq in range(10)]
+    for seq, started in attempts:  # each attempt moves its record's row to a later TIME
+        r = records[seq]
+        moved = r.dial is not None
+        if moved and started <= r.dial.last_time:  # type: ignore[union-attr,operator]
+            continue
+        if r.dial is None:
+            r.dial = Dialled()
+        r.dial.last_time = float(started)
+        index.add(r, moved)
+        if data.draw(st.booleans()):  # reads come between the writes
+            list(index)
+    rows = sorted((r.dial.last_time, r.job.id, r.seq) for r in records if r.dial)
+    assert [(r.last_time, r.job.id, r.seq) for r in index] == rows
+    assert len(index) == len(rows)
+    assert [r.seq for r in index.between(10.0, 30.0)] == [s for t, _, s in rows if 10 <= t < 30]
+    assert [r.seq for r in index.newest(1, 3)] == [s for *_, s in rows[::-1][1:4]]
+
+
+def test_the_collector_is_paused_inside_and_resumed_after() -> None:
+    assert gc.isenabled()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_by_the_host_stays_off() -> None:
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
