@@ -157,7 +157,7 @@ def serve(args: argparse.Namespace) -> int:
         print=None,
         access_log=None,
         shutdown_timeout=args.shutdown_timeout,
-        handler_args=PARSER_LIMITS,
+        **PARSER_LIMITS,
     )
     log.info("stopped")
     return 0

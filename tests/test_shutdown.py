@@ -121,3 +121,12 @@ def test_sigterm_stops_accepting_new_connections_at_once(
     thread.join(10)
     assert answer["status"] == 200
     assert process.wait(10) == 0
+
+
+def test_the_real_process_reads_a_request_line_over_8190_bytes(
+    server: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    # The CLI's runner takes the same parser limits as every other (server.app.PARSER_LIMITS).
+    _, port = server
+    status, body = request(port, "GET", "/apikey/cdr?access_token=client-key&note=" + "x" * 9000)
+    assert status == 200 and json.loads(body) == []
