@@ -8,29 +8,32 @@ from zoneinfo import ZoneInfo
 
 from .cdrindex import CdrIndex
 from .config import Account
-from .models import Job, Record
+from .models import DIALING, PENDING, Job, Record
 from .outcomes import OutcomePicker
 from .rows import Scenarios
+
+ACTIVE = (PENDING, DIALING)  # the states in which a record blocks a duplicate
 
 
 class AccountState:
     """Indexes, so neither a duplicate check nor a cdr query scans the records:
 
-    - ``active``: pending or dialing records, by scenario, then normalised number;
-    - ``dialled``: every record with a finished attempt, by normalised number (cdr's ``to``):
-      the record itself while it is its number's only one, a list once there are more;
+    - ``numbers``: every record by normalised number, oldest first (the record itself while
+      it is its number's only one, a list once there are more). It serves the duplicate
+      check (the newest record of a number and scenario is the only one that can still be
+      pending), cdr's ``to`` and the control API's phone filter. Written once, when a record
+      is stored: a simulation, a million attempts, never touches it;
     - ``cdr``: every record with a finished attempt, in cdr order (see :mod:`.cdrindex`);
     - ``answered``: answered records by seq (their recordings are fetched by it);
     - ``waiting``: pending records by the time they are next due: one scheduler event per
       distinct time, not per record, since a batch's records share their window's start.
 
-    A pending record costs a slot in ``active`` and in its ``waiting`` list, nothing more.
+    A pending record costs a slot in ``numbers`` and in its ``waiting`` list, nothing more.
     """
 
     def __init__(self, config: Account) -> None:
         self.jobs: dict[int, Job] = {}
-        self.active: dict[str, dict[str, Record]] = {}
-        self.dialled: dict[str, Record | list[Record]] = {}
+        self.numbers: dict[str, Record | list[Record]] = {}
         self.cdr = CdrIndex()
         self.answered: dict[int, Record] = {}
         self.waiting: dict[float, list[Record]] = {}
@@ -54,43 +57,39 @@ class AccountState:
             yield from job.records
 
     def pending(self, number: str, scenario: str) -> Record | None:
-        """The pending or dialing record of this number and scenario, if any."""
-        return self.active.get(scenario, {}).get(number)
+        """The pending or dialing record of this number and scenario, if any.
+
+        Only the newest record of a number and scenario can be one: a record is stored
+        only while no other of its number and scenario is pending.
+        """
+        found = self.numbers.get(number)
+        if found is None:
+            return None
+        for record in reversed(found) if isinstance(found, list) else (found,):
+            if record.scenario == scenario:
+                return record if record.state in ACTIVE else None
+        return None
 
     def add(self, record: Record) -> None:
-        self.active.setdefault(record.scenario, {})[record.number] = record
-
-    def settle(self, record: Record) -> None:
-        """The record is done: it no longer blocks a duplicate."""
-        numbers = self.active.get(record.scenario)
-        if numbers is not None and numbers.get(record.number) is record:
-            del numbers[record.number]
+        same = self.numbers.get(record.number)
+        if same is None:  # most numbers are called once: no list for them
+            self.numbers[record.number] = record
+        elif isinstance(same, list):
+            same.append(record)
+        else:
+            self.numbers[record.number] = [same, record]
 
     def of_number(self, number: str) -> list[Record]:
-        """Every record of a normalised number, dialled or still waiting, oldest first."""
-        found = {r.seq: r for r in self.dialled_of(number)}
-        found.update((r.seq, r) for numbers in self.active.values() if (r := numbers.get(number)))
-        return [found[seq] for seq in sorted(found)]
-
-    def dialled_of(self, number: str) -> list[Record]:
-        """The records of a normalised number that have a finished attempt."""
-        found = self.dialled.get(number)
+        """Every record of a normalised number, oldest first."""
+        found = self.numbers.get(number)
         if found is None:
             return []
-        return found if isinstance(found, list) else [found]
+        return list(found) if isinstance(found, list) else [found]
 
     def attempt_finished(self, record: Record, previous: float | None) -> None:
         """Moves the record's cdr row to its new TIME (its first row when ``previous`` is None)."""
         dial = record.dial
         assert dial is not None and dial.last_time is not None
-        if previous is None:
-            same = self.dialled.get(record.number)
-            if same is None:  # most numbers are called once: no list for them
-                self.dialled[record.number] = record
-            elif isinstance(same, list):
-                same.append(record)
-            else:
-                self.dialled[record.number] = [same, record]
         dial.time_text = None
         self.cdr.add(record, previous is not None)
         if dial.code.startswith("ANSWER/"):

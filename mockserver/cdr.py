@@ -33,7 +33,7 @@ def query(account: AccountState, fields: dict[str, Any], now: float) -> list[dic
     if to not in (None, ""):
         matches = [
             r
-            for r in account.dialled_of(phones.normalise(str(to)))
+            for r in account.of_number(phones.normalise(str(to)))
             if r.last_time is not None and low <= r.last_time < high
         ]
         matches.sort(key=lambda r: (r.last_time, r.job.id, r.seq))

@@ -192,7 +192,6 @@ class Dialer:
             self.scheduler.at(ended, self._end, (account, record, started, code, sec, answer))
 
     def _settled(self, account: AccountState, record: Record) -> None:
-        account.settle(record)
         if record.state == COMPLETED:
             for listener in self.on_completed:
                 listener(account, record)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..accounts import AccountState
 from ..errors import ConfigError
-from ..models import DIALING, PENDING, Job, Record
+from ..models import Job, Record
 from ..webhooks.models import Delivery
 from .sqlite import Snapshot, SqliteStore
 
@@ -125,8 +125,7 @@ class Persistence:
             account = b.accounts.get(record.job.api_key)
             if account is None:
                 continue
-            if record.state in (PENDING, DIALING):
-                account.add(record)
+            account.add(record)
             if record.last_time is not None:
                 account.attempt_finished(record, None)
             b.dialer.resume(account, record, now)
