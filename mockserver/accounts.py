@@ -91,6 +91,6 @@ class AccountState:
         dial = record.dial
         assert dial is not None and dial.last_time is not None
         dial.time_text = None
-        self.cdr.add(record, previous is not None)
+        self.cdr.add(record, dial.last_time, previous is not None)
         if dial.code.startswith("ANSWER/"):
             self.answered[record.seq] = record

@@ -36,9 +36,10 @@ class CdrIndex:
         """Rows: records with a finished attempt."""
         return self._rows
 
-    def add(self, record: Record, moved: bool) -> None:
-        """Appends the record's row at its ``last_time``; ``moved``: it had a row before."""
-        self._keys.append((record.dial.last_time, record.job.id, record.seq, record))  # type: ignore[union-attr]
+    def add(self, record: Record, time: float, moved: bool) -> None:
+        """Appends the record's row at ``time``, its ``last_time``; ``moved``: it had a row
+        before."""
+        self._keys.append((time, record.job.id, record.seq, record))
         if moved:
             self._stale += 1
         else:

@@ -74,29 +74,34 @@ class ForcedTable:
 
 
 class OutcomePicker:
-    """Decides every attempt of one scenario."""
+    """Decides every attempt of one scenario (its tables made once: this runs per attempt)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.statuses = WeightedChoice(scenario.outcomes)
+        statuses = WeightedChoice(scenario.outcomes)
+        self.status_keys = [key or "NOANSWER" for key in statuses.keys]
+        self.status_bounds = statuses.bounds
         self.answers = WeightedChoice(scenario.answers)
-        self.codes = {s: f"{s}/{scenario.causes[s]}" for s in STATUSES}
+        #: status -> (STATUS/cause, shortest ring, ring range)
+        self.rings = {
+            s: (f"{s}/{scenario.causes[s]}", low, high - low)
+            for s, (low, high) in scenario.ring_seconds.items()
+        }
+        low, high = scenario.talk_seconds
+        self.talk_low, self.talk_range = low, high - low
 
     def decide(
         self, forced: tuple[str, str] | None, seed: int, record: int, attempt: int
     ) -> Outcome:
-        sc = self.scenario
         u_status, u_answer, u_ring = draw3(seed, record, attempt, ATTEMPT)
-        if forced is not None:
-            status, answer = forced
-        else:
-            statuses = self.statuses  # picked in place: this runs once per call attempt
-            status = statuses.keys[bisect_right(statuses.bounds, u_status)] or "NOANSWER"
+        if forced is None:
+            status = self.status_keys[bisect_right(self.status_bounds, u_status)]
             answer = self.answers.pick(u_answer) if status == "ANSWER" else ""
-        low, high = sc.ring_seconds[status]
-        ring = round(low + (high - low) * u_ring)
+        else:
+            status, answer = forced
+        code, low, span = self.rings[status]
+        ring = round(low + span * u_ring)
         if status != "ANSWER":
-            return self.codes[status], ring, 0, answer
-        low, high = sc.talk_seconds
-        talk = max(1, round(low + (high - low) * draw(seed, record, attempt, TALK)))
-        return self.codes[status], ring, talk, answer
+            return code, ring, 0, answer
+        talk = max(1, round(self.talk_low + self.talk_range * draw(seed, record, attempt, TALK)))
+        return code, ring, talk, answer

@@ -108,8 +108,7 @@ class Dialer:
             dial.attempts += 1
             dial.dialing_since = now
             account.busy += 1
-            ended, code, sec, answer = self._attempt(account, record, now)
-            self.scheduler.at(ended, self._end, (account, record, now, code, sec, answer))
+            self._ring(account, record, now)
             if self.on_changed:
                 self._changed(account, record)
 
@@ -145,17 +144,16 @@ class Dialer:
         if account.ready:
             self._dispatch(account, now)
 
-    def _attempt(
-        self, account: AccountState, record: Record, started: float
-    ) -> tuple[float, str, int, str]:
-        """How the record's current attempt goes (its end, code, talk seconds and answer): a
-        pure function of the seed, the record and the attempt's number."""
+    def _ring(self, account: AccountState, record: Record, started: float) -> None:
+        """Draws how the record's current attempt goes and schedules its end: a pure function
+        of the seed, the record and the attempt's number."""
         dial = record.dial
         assert dial is not None, "an attempt is drawn once it began"
         picker = account.pickers.get(record.scenario) or next(iter(account.pickers.values()))
         forced = self.forced.match(record.number)
         code, ring, talk, answer = picker.decide(forced, self.seed, record.seq, dial.attempts)
-        return started + ring + talk, code, talk, answer
+        event = (account, record, started, code, talk, answer)
+        self.scheduler.at(started + ring + talk, self._end, event)
 
     def _finish(self, account: AccountState, record: Record, state: str) -> None:
         record.move(state)
@@ -188,8 +186,7 @@ class Dialer:
         elif record.state == DIALING:
             account.busy += 1
             started = now if record.dialing_since is None else record.dialing_since
-            ended, code, sec, answer = self._attempt(account, record, started)
-            self.scheduler.at(ended, self._end, (account, record, started, code, sec, answer))
+            self._ring(account, record, started)
 
     def _settled(self, account: AccountState, record: Record) -> None:
         if record.state == COMPLETED:

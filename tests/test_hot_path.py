@@ -95,7 +95,7 @@ def test_the_cdr_log_reads_as_one_row_per_record_in_order(
         if r.dial is None:
             r.dial = Dialled()
         r.dial.last_time = float(started)
-        index.add(r, moved)
+        index.add(r, float(started), moved)
         if data.draw(st.booleans()):  # reads come between the writes
             list(index)
     rows = sorted((r.dial.last_time, r.job.id, r.seq) for r in records if r.dial)
