@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -70,9 +71,20 @@ def _keys_within_depth(data: Any) -> int:
         if type(value) is dict:
             keys += len(value)
             value = value.values()
+        elif depth < MAX_DEPTH and _ROWS.issuperset(map(type, value)) and _flat(value):
+            keys += sum(map(len, value))  # a make batch: a thousand rows counted in C
+            continue
         if not _SCALARS.issuperset(map(type, value)):  # the usual row holds only scalars
             stack.extend((c, depth + 1) for c in value if isinstance(c, dict | list))
     return keys
+
+
+_ROWS = frozenset({dict})
+
+
+def _flat(objects: list[dict[str, Any]]) -> bool:
+    """Whether every value of these objects is a scalar (checked in C, without a loop here)."""
+    return _SCALARS.issuperset(map(type, chain.from_iterable(map(dict.values, objects))))
 
 
 def _explained(body: bytes) -> Parsed:

@@ -48,32 +48,43 @@ class Dialer:
             self._wait(account, record, when)
 
     def enqueue_batch(self, account: AccountState, records: list[Record], now: float) -> None:
-        """Queues freshly stored records; those sharing a window share one window computation."""
-        windows: dict[tuple[int | None, int | None], float | None] = {}
+        """Queues freshly stored records, in order; those sharing a window share one window
+        computation and one bucket (a batch's rows mostly share one)."""
+        whens: dict[tuple[int | None, int | None], float | None] = {}
+        buckets: dict[float, list[Record]] = {}
         campaign_days = account.config.campaign_days
         ready = False
         for record in records:
             key = (record.start, record.stop)
-            if key not in windows:
-                windows[key] = next_open(record, now, account.zone, campaign_days)
-            when = windows[key]
+            if key in whens:
+                when = whens[key]
+            else:
+                when = whens[key] = next_open(record, now, account.zone, campaign_days)
             if when is None:
                 self._finish(account, record, EXPIRED)
             elif when <= now:
                 account.ready.append(record)
                 ready = True
             else:
-                self._wait(account, record, when)
+                record.next_at = when
+                bucket = buckets.get(when)
+                if bucket is None:
+                    bucket = buckets[when] = self._bucket(account, when)
+                bucket.append(record)
         if ready:
             self._dispatch(account, now)
 
     def _wait(self, account: AccountState, record: Record, when: float) -> None:
         record.next_at = when
+        self._bucket(account, when).append(record)
+
+    def _bucket(self, account: AccountState, when: float) -> list[Record]:
+        """The records waiting for ``when``: one scheduler event for them all."""
         bucket = account.waiting.get(when)
         if bucket is None:
             bucket = account.waiting[when] = []
             self.scheduler.at(when, self._ready, (account, when))
-        bucket.append(record)
+        return bucket
 
     def _on_ready(self, key: tuple[AccountState, float], now: float) -> None:
         account, when = key

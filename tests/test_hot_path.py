@@ -8,11 +8,13 @@ import gc
 from datetime import date
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from mockserver import collector
+from mockserver import collector, jsonbody
 from mockserver.cdrindex import CdrIndex
+from mockserver.errors import MalformedBody
 from mockserver.models import Dialled, Job, Record
 from mockserver.scheduler import Scheduler
 from mockserver.windows import next_open, open_span
@@ -120,3 +122,50 @@ def test_a_collector_turned_off_by_the_host_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def plain_count(value: object, depth: int = 1) -> int:
+    """Keys and depth, the obvious recursive way: what the fast walk must agree with."""
+    if not isinstance(value, dict | list):
+        return 0
+    if depth > jsonbody.MAX_DEPTH:
+        raise MalformedBody("too deep")
+    children = list(value.values()) if isinstance(value, dict) else value
+    own = len(value) if isinstance(value, dict) else 0
+    return own + sum(plain_count(child, depth + 1) for child in children)
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3))
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=2), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def nested_in_lists(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@given(st.one_of(json_values, st.builds(nested_in_lists, json_values, st.integers(25, 35))))
+def test_the_key_count_and_depth_limit_agree_with_a_plain_walk(value: object) -> None:
+    try:
+        expected: int | None = plain_count(value)
+    except MalformedBody:
+        expected = None
+    try:
+        found: int | None = jsonbody._keys_within_depth(value)
+    except MalformedBody:
+        found = None
+    assert found == expected
+
+
+def test_a_batch_of_rows_one_level_too_deep_is_refused() -> None:
+    rows = [{"id": "1"}, {"id": "2"}]
+    assert jsonbody._keys_within_depth(nested_in_lists(rows, jsonbody.MAX_DEPTH - 2)) == 2
+    with pytest.raises(MalformedBody):
+        jsonbody._keys_within_depth(nested_in_lists(rows, jsonbody.MAX_DEPTH - 1))
