@@ -137,7 +137,7 @@ class Backend:
         batch: set[tuple[str, str]] = set()
         invalid = duplicates = False
         clean = lint.clean_rows(data)  # nothing to say of any row: no row is looked at for it
-        for index, record, errors in rows.make_rows(data, account.scenarios, job, checked):
+        for index, record, errors in rows.make_rows(data, account.scenarios, job, checked, clean):
             if not clean and isinstance(data[index], dict):
                 lint.row_slips(entry, data[index], index)
             if record is None:

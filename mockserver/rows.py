@@ -55,15 +55,19 @@ class Scenarios:
 
 def spec(
     fields: dict[str, Any], scenarios: Scenarios, job: Job, start: int | None, stop: int | None,
-    names: tuple[str, str], prefix: str,
+    names: tuple[str, str], row: int | None = None, strings: bool = False,
 ) -> tuple[Record | None, list[FieldError]]:  # fmt: skip
     """The record (its ``seq`` still 0) for schema-checked ``fields``, or the cross-field
-    rules they break."""
-    if not _STRINGS.issuperset(map(type, fields.values())):  # the usual row is strings only
+    rules they break (named as fields of make's ``row``, when one is given).
+
+    ``strings``: every value is known to be a string already.
+    """
+    if not strings and not _STRINGS.issuperset(map(type, fields.values())):
         fields = {key: text(value) for key, value in fields.items()}
     get = fields.get
     scenario = get("generationtype") or scenarios.default
     if scenario not in scenarios.ids or (start is not None and stop is not None and start >= stop):
+        prefix = "" if row is None else f"query.data[{row}]."
         return None, _cross_field_errors(scenario, scenarios, start, stop, names, prefix)
     phone = fields["phone"]
     # Names, CRM ids and variables repeat across a campaign's rows: interned, a million
@@ -94,14 +98,15 @@ def _cross_field_errors(
 
 
 def make_rows(
-    data: list[Any], scenarios: Scenarios, job: Job, checked: bool = False
+    data: list[Any], scenarios: Scenarios, job: Job, checked: bool = False, strings: bool = False
 ) -> Iterator[tuple[int, Record | None, list[FieldError]]]:
     """Each row checked on its own, times inherited from the previous row that gave them.
 
     Inheritance (the vendor's ``**`` footnote): a row that gives no
     ``statdialertime``/``stopdialertime`` takes the last valid value given by an
     earlier row of the batch; the first row defaults to 10:00:00/19:00:00.
-    ``checked``: every row is already known to pass ``make.row``.
+    ``checked``: every row is already known to pass ``make.row``; ``strings``: every value
+    of every row is a string.
     """
     row_check = validator("make.row")
     valid = row_check.is_valid
@@ -119,14 +124,15 @@ def make_rows(
                 continue
         value = row.get("statdialertime")
         if value and "statdialertime" not in bad:
-            start = hms(value)
+            start = _HMS.get(value) or hms(value)
         value = row.get("stopdialertime")
         if value and "stopdialertime" not in bad:
-            stop = hms(value)
+            stop = _HMS.get(value) or hms(value)
         if errors:
             yield index, None, errors
         else:
-            yield (index, *spec(row, scenarios, job, start, stop, names, f"query.data[{index}]."))
+            record, errors = spec(row, scenarios, job, start, stop, names, index, strings)
+            yield index, record, errors
 
 
 def newcall_row(
@@ -142,4 +148,4 @@ def newcall_row(
     if has_start or has_stop:
         start = hms(text(fields["timestart"])) if has_start else DEFAULT_START
         stop = hms(text(fields["timestop"])) if has_stop else DEFAULT_STOP
-    return spec(fields, scenarios, job, start, stop, ("timestart", "timestop"), "")
+    return spec(fields, scenarios, job, start, stop, ("timestart", "timestop"))
