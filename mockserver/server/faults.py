@@ -26,8 +26,8 @@ def _method(request: web.Request) -> str | None:
     return name if api_key and name in VENDOR_METHODS else None
 
 
-@web.middleware
 async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Runs ``handler``, or in its place (or around it) the fault planned for this request."""
     method = _method(request)
     fault = request.app[BACKEND].faults.decide(method) if method else None
     if fault is None:

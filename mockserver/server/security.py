@@ -15,14 +15,12 @@ server, its logs or a proxy's).
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from . import render
 from .keys import BACKEND
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CONTROL_PREFIX = "/_mock/"
 PUBLIC = "/_mock/ui"  # the dashboard's page and assets, not its data
 HIDDEN = "(hidden)"
@@ -36,16 +34,16 @@ def authorised(header: str, token: str) -> bool:
     )
 
 
-@web.middleware
-async def control_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+def refusal(request: web.Request) -> web.Response | None:
+    """The 401 of a control route asked without the token; None when the request may go on."""
     token = request.app[BACKEND].config.control_token
     path = request.path
     if not token or not path.startswith(CONTROL_PREFIX):
-        return await handler(request)
+        return None
     if request.method == "GET" and (path == PUBLIC or path.startswith(PUBLIC + "/")):
-        return await handler(request)
+        return None
     if authorised(request.headers.get("Authorization", ""), token):
-        return await handler(request)
+        return None
     body = render.error_body(
         "control_token_required",
         "Authorization: Bearer <control token> is required for /_mock/ "
