@@ -86,11 +86,14 @@ class AccountState:
             return []
         return list(found) if isinstance(found, list) else [found]
 
+    def attempt_started(self, record: Record, time: float) -> None:
+        self.cdr.started(record, time)
+
     def attempt_finished(self, record: Record, previous: float | None) -> None:
-        """Moves the record's cdr row to its new TIME (its first row when ``previous`` is None)."""
+        """Shows the record's cdr row at its new TIME (its first row when ``previous`` is None)."""
         dial = record.dial
         assert dial is not None and dial.last_time is not None
         dial.time_text = None
-        self.cdr.add(record, dial.last_time, previous is not None)
+        self.cdr.finished(previous is not None)
         if dial.code.startswith("ANSWER/"):
             self.answered[record.seq] = record

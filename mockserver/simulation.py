@@ -119,6 +119,7 @@ class Dialer:
             dial.attempts += 1
             dial.dialing_since = now
             account.busy += 1
+            account.cdr.started(record, now)
             self._ring(account, record, now)
             if self.on_changed:
                 self._changed(account, record)
@@ -197,6 +198,7 @@ class Dialer:
         elif record.state == DIALING:
             account.busy += 1
             started = now if record.dialing_since is None else record.dialing_since
+            account.attempt_started(record, started)
             self._ring(account, record, started)
 
     def _settled(self, account: AccountState, record: Record) -> None:

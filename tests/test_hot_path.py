@@ -84,26 +84,35 @@ def test_a_pause_inside_a_time_resumes_with_the_rest_of_it() -> None:
     assert seen == ["a", "b", "c"] and len(scheduler) == 0
 
 
-@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 50)), max_size=40), st.data())
-def test_the_cdr_log_reads_as_one_row_per_record_in_order(
-    attempts: list[tuple[int, int]], data: st.DataObject
+@given(st.lists(st.tuples(st.integers(0, 5), st.booleans()), max_size=40), st.data())
+def test_the_cdr_log_shows_each_records_last_finished_attempt_in_order(
+    steps: list[tuple[int, bool]], data: st.DataObject
 ) -> None:
-    index, records = CdrIndex(), [record(None, None, seq) for seq in range(10)]
-    for seq, started in attempts:  # each attempt moves its record's row to a later TIME
+    index, records = CdrIndex(), [record(None, None, seq) for seq in range(6)]
+    ringing: dict[int, float] = {}
+    clock = 0.0
+    for seq, finish in steps:  # attempts begin in time order and end in any order
         r = records[seq]
-        moved = r.dial is not None
-        if moved and started <= r.dial.last_time:  # type: ignore[union-attr,operator]
-            continue
-        if r.dial is None:
-            r.dial = Dialled()
-        r.dial.last_time = float(started)
-        index.add(r, float(started), moved)
+        if finish and seq in ringing:
+            moved = r.dial is not None and r.dial.last_time is not None
+            r.dial.finished(ringing.pop(seq), clock, "BUSY/17", 0, "")  # type: ignore[union-attr]
+            index.finished(moved)
+        elif not finish and seq not in ringing:
+            clock += data.draw(st.sampled_from([0.0, 1.0, 7.0]))  # ties between records too
+            if r.last_time == clock:  # a retry waits retry_interval, at least 1 s
+                clock += 1.0
+            ringing[seq] = clock
+            r.dial = r.dial or Dialled()
+            index.started(r, clock)
         if data.draw(st.booleans()):  # reads come between the writes
             list(index)
-    rows = sorted((r.dial.last_time, r.job.id, r.seq) for r in records if r.dial)
+    rows = sorted((r.last_time, r.job.id, r.seq) for r in records if r.last_time is not None)
+    sort_due = index._sorted < len(index._keys)
     assert [(r.last_time, r.job.id, r.seq) for r in index] == rows
+    if sort_due:  # the sort dropped the dead keys: one per row and per ringing attempt left
+        assert len(index._keys) == len(rows) + len(ringing)
     assert len(index) == len(rows)
-    assert [r.seq for r in index.between(10.0, 30.0)] == [s for t, _, s in rows if 10 <= t < 30]
+    assert [r.seq for r in index.between(1.0, 8.0)] == [s for t, _, s in rows if 1 <= t < 8]
     assert [r.seq for r in index.newest(1, 3)] == [s for *_, s in rows[::-1][1:4]]
 
 
@@ -169,3 +178,15 @@ def test_a_batch_of_rows_one_level_too_deep_is_refused() -> None:
     assert jsonbody._keys_within_depth(nested_in_lists(rows, jsonbody.MAX_DEPTH - 2)) == 2
     with pytest.raises(MalformedBody):
         jsonbody._keys_within_depth(nested_in_lists(rows, jsonbody.MAX_DEPTH - 1))
+
+
+def test_a_retried_records_earlier_key_goes_at_the_next_sort() -> None:
+    index, r = CdrIndex(), record(None, None)
+    r.dial = Dialled()
+    for started in (10.0, 700.0):  # an attempt, then its retry
+        index.started(r, started)
+        moved = r.dial.last_time is not None
+        r.dial.finished(started, started + 30, "BUSY/17", 0, "")
+        index.finished(moved)
+    assert [x.last_time for x in index] == [700.0] and len(index) == 1
+    assert len(index._keys) == 1  # the first attempt's key is not kept
