@@ -1,6 +1,6 @@
-"""The pieces the simulation's speed rests on, each held to the plain version it stands for:
+"""The pieces the emulator's speed rests on, each held to the plain version it stands for:
 the cached open span (next_open), the scheduler's time buckets, the cdr log sorted on read,
-the paused collector."""
+the paused collector, the body walk, the form reader."""
 
 from __future__ import annotations
 
@@ -190,3 +190,12 @@ def test_a_retried_records_earlier_key_goes_at_the_next_sort() -> None:
         index.finished(moved)
     assert [x.last_time for x in index] == [700.0] and len(index) == 1
     assert len(index._keys) == 1  # the first attempt's key is not kept
+
+
+@given(st.text(alphabet="ab=&+%20DZé;", max_size=30))
+def test_the_form_reader_agrees_with_the_stdlib(form: str) -> None:
+    from urllib.parse import parse_qsl
+
+    from yarl import query_to_pairs
+
+    assert query_to_pairs(form) == parse_qsl(form, keep_blank_values=True)
