@@ -99,7 +99,9 @@ def verdicts(figures: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]
         out.append(
             (
                 "simulation",
-                f"{s['attempts_per_s']:,.0f} attempts/s ({s['attempts']:,} attempts)",
+                f"{s['attempts_per_s']:,.0f} attempts/s ({s['attempts']:,} attempts; median of "
+                + ", ".join(f"{r:,.0f}" for r in s["runs_per_s"])
+                + ")",
                 ">= 100,000 attempts/s",
                 s["attempts_per_s"] >= 100_000,
             )
@@ -171,8 +173,12 @@ def main() -> None:
     figures["cdr"] = domain_bench.measure("cdr", records)
     print(" ", figures["cdr"])
     print(f"\n## 4. simulation over {records:,} pending records", flush=True)
-    figures["simulation"] = domain_bench.measure("simulation", records)
-    print(" ", figures["simulation"])
+    # The machine is shared and one run moves by 15 %: the median of three fresh runs.
+    runs = [domain_bench.measure("simulation", records) for _ in range(1 if args.quick else 3)]
+    for run in runs:
+        print(" ", run)
+    median = sorted(runs, key=lambda r: r["attempts_per_s"])[len(runs) // 2]
+    figures["simulation"] = {**median, "runs_per_s": [r["attempts_per_s"] for r in runs]}
     print(f"\n## 5. webhook deliveries ({hooks:,} events)", flush=True)
     figures["webhooks"] = webhook_bench.run(hooks)
     print(" ", figures["webhooks"])

@@ -103,7 +103,8 @@ class Dialer:
     def _dispatch(self, account: AccountState, now: float) -> None:
         """Gives free lines to ready records, in order."""
         ready = account.ready
-        while ready and account.busy < account.config.dial_lines:
+        lines = account.config.dial_lines
+        while ready and account.busy < lines:
             record = ready.popleft()
             if record.state != PENDING:
                 continue
@@ -146,7 +147,8 @@ class Dialer:
         account.attempt_finished(record, previous)
         if code.startswith("ANSWER/") or dial.attempts >= record.maxcount:
             record.state = COMPLETED  # from DIALING: a valid move
-            self._settled(account, record)
+            for listener in self.on_completed:  # as _settled does, without a call per attempt
+                listener(account, record)
         else:
             record.state = PENDING
             interval = account.config.retry_interval or self.retry_interval
