@@ -91,9 +91,7 @@ class AccountState:
 
     def attempt_finished(self, record: Record, previous: float | None) -> None:
         """Shows the record's cdr row at its new TIME (its first row when ``previous`` is None)."""
-        dial = record.dial
-        assert dial is not None and dial.last_time is not None
-        dial.time_text = None
         self.cdr.finished(previous is not None)
-        if dial.code.startswith("ANSWER/"):
+        dial = record.dial
+        if dial is not None and dial.code.startswith("ANSWER/"):
             self.answered[record.seq] = record

@@ -69,6 +69,7 @@ class Dialled:
         self.last_time, self.last_end = started, ended
         self.code, self.sec, self.answer = code, sec, answer
         self.dialing_since = None
+        self.time_text = None  # the row's TIME moved: formatted again when next asked
 
     def history(self) -> list[Attempt]:
         """Every finished attempt, the first first."""

@@ -31,6 +31,7 @@ class Dialer:
         # One bound method each, shared by every event tuple.
         self._ready = self._on_ready
         self._end = self._on_end
+        self._at = scheduler.at
 
     def enqueue(self, account: AccountState, record: Record, after: float, now: float) -> None:
         """Queues a pending record for its next window at or after ``after``.
@@ -83,7 +84,7 @@ class Dialer:
         bucket = account.waiting.get(when)
         if bucket is None:
             bucket = account.waiting[when] = []
-            self.scheduler.at(when, self._ready, (account, when))
+            self._at(when, self._ready, (account, when))
         return bucket
 
     def _on_ready(self, key: tuple[AccountState, float], now: float) -> None:
@@ -167,7 +168,7 @@ class Dialer:
         forced = self.forced.match(record.number)
         code, ring, talk, answer = picker.decide(forced, self.seed, record.seq, dial.attempts)
         event = (account, record, started, code, talk, answer)
-        self.scheduler.at(started + ring + talk, self._end, event)
+        self._at(started + ring + talk, self._end, event)
 
     def _finish(self, account: AccountState, record: Record, state: str) -> None:
         record.move(state)
@@ -196,7 +197,7 @@ class Dialer:
             account.ready.append(record)
             if now not in account.waiting:  # one look at the lines, at now
                 account.waiting[now] = []
-                self.scheduler.at(now, self._ready, (account, now))
+                self._at(now, self._ready, (account, now))
         elif record.state == DIALING:
             account.busy += 1
             started = now if record.dialing_since is None else record.dialing_since
