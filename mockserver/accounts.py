@@ -86,9 +86,6 @@ class AccountState:
             return []
         return list(found) if isinstance(found, list) else [found]
 
-    def attempt_started(self, record: Record, time: float) -> None:
-        self.cdr.started(record, time)
-
     def attempt_finished(self, record: Record, previous: float | None) -> None:
         """Shows the record's cdr row at its new TIME (its first row when ``previous`` is None)."""
         self.cdr.finished(previous is not None)

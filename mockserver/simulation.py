@@ -201,7 +201,7 @@ class Dialer:
         elif record.state == DIALING:
             account.busy += 1
             started = now if record.dialing_since is None else record.dialing_since
-            account.attempt_started(record, started)
+            account.cdr.started(record, started)
             self._ring(account, record, started)
 
     def _settled(self, account: AccountState, record: Record) -> None:

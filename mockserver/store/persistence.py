@@ -127,7 +127,7 @@ class Persistence:
                 continue
             account.add(record)
             if record.last_time is not None:
-                account.attempt_started(record, record.last_time)
+                account.cdr.started(record, record.last_time)
                 account.attempt_finished(record, None)
             b.dialer.resume(account, record, now)
         b.outbox.restore(
