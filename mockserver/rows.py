@@ -124,10 +124,10 @@ def make_rows(
                 continue
         value = row.get("statdialertime")
         if value and "statdialertime" not in bad:
-            start = _HMS.get(value) or hms(value)
+            start = hms(value)
         value = row.get("stopdialertime")
         if value and "stopdialertime" not in bad:
-            stop = _HMS.get(value) or hms(value)
+            stop = hms(value)
         if errors:
             yield index, None, errors
         else:
