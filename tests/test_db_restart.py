@@ -137,6 +137,18 @@ async def upload(http: aiohttp.ClientSession, server: Server) -> None:
     assert answer["QUERY_COUNT"] == 1
 
 
+async def advance_until_a_webhook_is_sent(
+    http: aiohttp.ClientSession, server: Server, receiver: Receiver
+) -> asyncio.Task[Any]:
+    """Advances the clock 3 hours in the background; returns once the first webhook (which
+    the receiver holds) has been sent, the advance still in flight."""
+    advance = asyncio.create_task(
+        call(http, "POST", server.url + "/_mock/clock/advance", json={"seconds": 3 * HOUR})
+    )
+    await until(lambda: bool(receiver.requests), "the first webhook")
+    return advance
+
+
 async def test_sigkill_mid_advance_loses_nothing_and_owed_webhooks_arrive_with_their_id(
     tmp_path: Path,
 ) -> None:
@@ -145,11 +157,8 @@ async def test_sigkill_mid_advance_loses_nothing_and_owed_webhooks_arrive_with_t
     try:
         async with aiohttp.ClientSession() as http:
             await upload(http, server)
-            advance = asyncio.create_task(
-                call(http, "POST", server.url + "/_mock/clock/advance", json={"seconds": 3 * HOUR})
-            )
+            advance = await advance_until_a_webhook_is_sent(http, server, receiver)
             # The advance is stuck on the hanging webhook: calls are ringing, others wait.
-            await until(lambda: bool(receiver.requests), "the first webhook")
             before = await seen(http, server)
             assert {c["state"] for c in before["calls"]} == {"pending", "dialing", "completed"}
             assert await server.stop(signal.SIGKILL) == -signal.SIGKILL
@@ -209,10 +218,7 @@ async def test_sigterm_lets_an_advance_in_flight_finish_then_keeps_its_result(
     try:
         async with aiohttp.ClientSession() as http:
             await upload(http, server)
-            advance = asyncio.create_task(
-                call(http, "POST", server.url + "/_mock/clock/advance", json={"seconds": 3 * HOUR})
-            )
-            await until(lambda: bool(receiver.requests), "the first webhook")
+            advance = await advance_until_a_webhook_is_sent(http, server, receiver)
             assert server.proc is not None
             server.proc.send_signal(signal.SIGTERM)
             answered = await asyncio.wait_for(advance, BOUND)  # finished, not cut off
