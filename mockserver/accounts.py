@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from .cdrindex import CdrIndex
@@ -12,6 +13,7 @@ from .models import DIALING, PENDING, Job, Record
 from .outcomes import OutcomePicker
 from .rows import Scenarios
 
+NUMBER = attrgetter("number")
 ACTIVE = (PENDING, DIALING)  # the states in which a record blocks a duplicate
 
 
@@ -78,6 +80,10 @@ class AccountState:
             same.append(record)
         else:
             self.numbers[record.number] = [same, record]
+
+    def add_new(self, records: list[Record]) -> None:
+        """Indexes records whose numbers are all distinct and new to the account, in C."""
+        self.numbers.update(zip(map(NUMBER, records), records, strict=True))
 
     def of_number(self, number: str) -> list[Record]:
         """Every record of a normalised number, oldest first."""

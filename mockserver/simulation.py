@@ -7,6 +7,7 @@ clock makes every run reproducible. Nothing here knows about HTTP.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 from .accounts import AccountState
 from .models import COMPLETED, DIALING, EXPIRED, PENDING, Dialled, Record
@@ -14,6 +15,8 @@ from .outcomes import ForcedTable
 from .scheduler import Scheduler
 from .windows import next_open, open_span
 
+_START = attrgetter("start")
+_STOP = attrgetter("stop")
 Listener = Callable[[AccountState, Record], None]
 
 
@@ -51,6 +54,13 @@ class Dialer:
     def enqueue_batch(self, account: AccountState, records: list[Record], now: float) -> None:
         """Queues freshly stored records, in order; those sharing a window share one window
         computation and one bucket (a batch's rows mostly share one)."""
+        if len(set(zip(map(_START, records), map(_STOP, records), strict=True))) == 1:
+            self._enqueue_one_window(account, records, now)
+        else:
+            self._enqueue_each(account, records, now)
+
+    def _enqueue_each(self, account: AccountState, records: list[Record], now: float) -> None:
+        """:meth:`enqueue_batch` for records of several windows: one computation a window."""
         whens: dict[tuple[int | None, int | None], float | None] = {}
         buckets: dict[float, list[Record]] = {}
         campaign_days = account.config.campaign_days
@@ -74,6 +84,21 @@ class Dialer:
                 bucket.append(record)
         if ready:
             self._dispatch(account, now)
+
+    def _enqueue_one_window(self, account: AccountState, records: list[Record], now: float) -> None:
+        """:meth:`enqueue_batch` for records that share one window (most batches): one
+        computation, then the whole list joins the dial lines or one bucket."""
+        when = next_open(records[0], now, account.zone, account.config.campaign_days)
+        if when is None:
+            for record in records:
+                self._finish(account, record, EXPIRED)
+        elif when <= now:
+            account.ready.extend(records)
+            self._dispatch(account, now)
+        else:
+            for record in records:
+                record.next_at = when
+            self._bucket(account, when).extend(records)
 
     def _wait(self, account: AccountState, record: Record, when: float) -> None:
         record.next_at = when

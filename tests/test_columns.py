@@ -1,0 +1,162 @@
+"""A clean make batch is built column by column (mockserver/columns.py) and queued in one
+piece when its rows share a window; every other batch goes row by row. Both roads must
+leave the same state: records, indexes, queues, report, journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver import columns, phones
+from mockserver.backend import Backend
+from mockserver.config import Account, Scenario
+from mockserver.models import Job
+from mockserver.simulation import Dialer
+
+from .support import entry, make_body, manual_config, new_backend
+
+TIMES = ["", "00:00", "09:00", "10:00:00", "12:30", "18:30:15", "19:00:00", "23:59:59"]
+TEXTS = ["", "a", "Петров", "code1", "x" * 40]
+PHONE = st.one_of(
+    st.from_regex(r"[78]9[0-9]{9}", fullmatch=True),
+    st.from_regex(r"\+7 \(9[0-9]{2}\) [0-9]{3}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    st.from_regex(r"[0-9]{10,12}", fullmatch=True),
+    st.sampled_from(["89001112233", "79001112233", "+79001112233", "9001112233"]),
+)
+
+
+def row(phone: Any, optional: dict[str, Any]) -> st.SearchStrategy[dict[str, str]]:
+    return st.fixed_dictionaries(
+        {"id": st.from_regex(r"[0-9a-z]{1,6}", fullmatch=True), "phone": phone}, optional=optional
+    )
+
+
+ANY_ROW = row(PHONE, {
+    "name": st.sampled_from(TEXTS), "UUID": st.sampled_from(TEXTS),
+    "var1": st.sampled_from(TEXTS), "var2": st.sampled_from(TEXTS), "var3": st.sampled_from(TEXTS),
+    "statdialertime": st.sampled_from(TIMES), "stopdialertime": st.sampled_from(TIMES),
+    "maxcount": st.sampled_from(["", "1", "3", "10"]),
+    "generationtype": st.sampled_from(["", "1", "2", "9"]),  # 9: no such scenario
+})  # fmt: skip
+# Rows the column road takes: their own numbers, one window that opens before it closes.
+CLEAN_ROW = row(st.from_regex(r"[78]9[0-9]{9}", fullmatch=True), {
+    "name": st.sampled_from(TEXTS), "var1": st.sampled_from(TEXTS),
+    "statdialertime": st.just("09:00"), "stopdialertime": st.sampled_from(["", "18:30:15"]),
+    "maxcount": st.sampled_from(["", "1", "10"]), "generationtype": st.sampled_from(["", "1", "2"]),
+})  # fmt: skip
+
+
+def backend() -> Backend:
+    config = manual_config()
+    config.accounts = [
+        Account(
+            api_key="apikey",
+            access_token="client-key",
+            scenarios=[Scenario(id="1", name="A"), Scenario(id="2", name="B")],
+        )
+    ]
+    return new_backend(config)
+
+
+def state(b: Backend) -> dict[str, Any]:
+    """Everything a make leaves behind, by value."""
+    account = b.accounts["apikey"]
+    fields = ("seq", "row_id", "name", "phone", "number", "uuid", "var1", "var2", "var3",
+              "scenario", "start", "stop", "maxcount", "state", "next_at", "attempts")  # fmt: skip
+    return {
+        "jobs": {
+            job_id: (
+                job.lines,
+                job.ok,
+                job.inserted,
+                job.errorcode,
+                [tuple(getattr(r, f) for f in fields) for r in job.records],
+            )
+            for job_id, job in account.jobs.items()
+        },
+        "numbers": {n: [r.seq for r in account.of_number(n)] for n in account.numbers},
+        "waiting": {when: [r.seq for r in rs] for when, rs in account.waiting.items()},
+        "ready": [r.seq for r in account.ready],
+        "journal": [(w.code, w.field, w.message) for e in b.journal.entries() for w in e.warnings],
+    }
+
+
+def upload(b: Backend, batches: list[list[dict[str, str]]]) -> list[dict[str, Any]]:
+    return [b.make("apikey", make_body(rows), entry(b, "make")).body() for rows in batches]
+
+
+def both_roads(batches: list[list[dict[str, str]]], monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = backend()
+    reports = upload(fast, batches)
+    with monkeypatch.context() as patch:
+        patch.setattr(columns, "records", lambda *_: None)
+        patch.setattr(Dialer, "_enqueue_one_window", Dialer._enqueue_each)
+        slow = backend()
+        assert upload(slow, batches) == reports
+    assert state(fast) == state(slow)
+
+
+@given(st.lists(st.lists(ANY_ROW, max_size=30), min_size=1, max_size=3))
+def test_any_batches_leave_the_same_state_on_both_roads(
+    batches: list[list[dict[str, str]]],
+) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        both_roads(batches, monkeypatch)
+
+
+@given(st.lists(CLEAN_ROW, min_size=1, max_size=40, unique_by=lambda r: r["phone"][1:]))
+def test_a_clean_batch_of_new_numbers_takes_the_column_road_to_the_same_records(
+    rows: list[dict[str, str]],
+) -> None:
+    b = backend()
+    job = Job(1, "apikey", "make", 0.0, 1)
+    made = columns.records(rows, b.accounts["apikey"].scenarios, job, 1, {})
+    assert made is not None and len(made) == len(rows)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        both_roads([rows], monkeypatch)
+
+
+def clean(*phones: str, **fields: str) -> list[dict[str, str]]:
+    return [{"id": str(i), "phone": p, **fields} for i, p in enumerate(phones)]
+
+
+def records(rows: list[dict[str, str]], taken: dict[str, Any] | None = None) -> Any:
+    scenarios = backend().accounts["apikey"].scenarios
+    return columns.records(rows, scenarios, Job(1, "apikey", "make", 0.0, 1), 1, taken or {})
+
+
+def test_a_number_given_twice_in_a_batch_takes_the_row_road() -> None:
+    assert records(clean("89001112233", "+7 900 111-22-33")) is None
+
+
+def test_a_number_the_account_holds_takes_the_row_road() -> None:
+    assert records(clean("89001112233"), taken={"79001112233": object()}) is None
+
+
+def test_an_unknown_scenario_takes_the_row_road() -> None:
+    assert records(clean("89001112233", generationtype="9")) is None
+
+
+def test_a_window_that_closes_before_it_opens_takes_the_row_road() -> None:
+    assert records(clean("89001112233", statdialertime="19:00", stopdialertime="10:00")) is None
+
+
+def test_rows_without_times_inherit_the_last_given_on_the_column_road() -> None:
+    rows = [
+        {"id": "1", "phone": "89000000001"},
+        {"id": "2", "phone": "89000000002", "statdialertime": "09:00", "stopdialertime": ""},
+        {"id": "3", "phone": "89000000003", "stopdialertime": "12:00"},
+        {"id": "4", "phone": "89000000004"},
+    ]
+    made = records(rows)
+    assert [(r.start, r.stop) for r in made] == [
+        (36000, 68400), (32400, 68400), (32400, 43200), (32400, 43200),
+    ]  # fmt: skip
+
+
+@given(st.lists(PHONE, max_size=20))
+def test_numbers_are_normalised_in_columns_as_one_by_one(given_phones: list[str]) -> None:
+    assert columns._normalised(given_phones) == list(map(phones.normalise, given_phones))
