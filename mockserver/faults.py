@@ -74,11 +74,9 @@ class VendorFaultPlan:
         self.config = config
         self._random = random.Random(seed)
         self._step = 0
-
-    @property
-    def active(self) -> bool:
-        c = self.config
-        return bool(c.pattern or c.error_rate or c.drop_rate or c.latency)
+        #: Whether any request can suffer a fault; the plan is rebuilt when the config changes.
+        c = config
+        self.active = bool(c.pattern or c.error_rate or c.drop_rate or c.latency)
 
     def decide(self, method: str) -> Fault | None:
         """The fault for one request to ``method``, None to let it through untouched."""

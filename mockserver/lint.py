@@ -64,6 +64,7 @@ def _known(fields: tuple[str, ...]) -> frozenset[str]:
 
 
 _MAKE_ROW_KNOWN = _known(MAKE_ROW_FIELDS)
+_NEWCALL_KNOWN = _known(NEWCALL_FIELDS)
 _STRINGS = frozenset({str})
 
 
@@ -131,6 +132,16 @@ def numbers_for_strings(
                 where,
                 f"{key} is documented as a string, got the number {value}",
             )
+
+
+def newcall(entry: Entry, fields: dict[str, Any]) -> bool:
+    """Every slip of a newcall request; whether its values are all strings (a form's are)."""
+    strings = _STRINGS.issuperset(map(type, fields.values()))
+    if not (strings and fields.keys() <= _NEWCALL_KNOWN):
+        unknown_fields(entry, fields, NEWCALL_FIELDS, "")
+        numbers_for_strings(entry, fields, NEWCALL_FIELDS, "")
+    newcall_slips(entry, fields)
+    return strings
 
 
 def newcall_slips(entry: Entry, fields: dict[str, Any]) -> None:

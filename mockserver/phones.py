@@ -17,7 +17,8 @@ def normalise(phone: str | int) -> str:
     Ten-digit and foreign numbers are kept as their digits: the vendor names only
     these three spellings of one Russian number.
     """
-    found = digits(phone)
+    # A number of plain digits (as most are) needs no cleaning.
+    found = phone if type(phone) is str and phone.isdigit() and phone.isascii() else digits(phone)
     if len(found) == 11 and found[0] in "78":
         return "7" + found[1:]
     return found

@@ -136,16 +136,23 @@ def make_rows(
 
 
 def newcall_row(
-    fields: dict[str, Any], scenarios: Scenarios, job: Job
+    fields: dict[str, Any], scenarios: Scenarios, job: Job, strings: bool = False
 ) -> tuple[Record | None, list[FieldError]]:
-    """One newcall record. No times: dialled at once, any time; one time: the other defaults."""
+    """One newcall record. No times: dialled at once, any time; one time: the other defaults.
+
+    ``strings``: every value is known to be a string already.
+    """
     errors = validator("newcall.request").errors(fields)
     if errors:
         return None, errors
-    has_start, has_stop = given(fields.get("timestart")), given(fields.get("timestop"))
+    # Checked: each time is a time of day, "" or null, and the last two mean "not given".
+    given_start, given_stop = fields.get("timestart"), fields.get("timestop")
     start: int | None = None
     stop: int | None = None
-    if has_start or has_stop:
-        start = hms(text(fields["timestart"])) if has_start else DEFAULT_START
-        stop = hms(text(fields["timestop"])) if has_stop else DEFAULT_STOP
-    return spec(fields, scenarios, job, start, stop, ("timestart", "timestop"))
+    if given_start or given_stop:
+        start = hms(given_start) if given_start else DEFAULT_START
+        stop = hms(given_stop) if given_stop else DEFAULT_STOP
+    return spec(fields, scenarios, job, start, stop, _NEWCALL_TIMES, strings=strings)
+
+
+_NEWCALL_TIMES = ("timestart", "timestop")

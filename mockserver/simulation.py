@@ -54,7 +54,9 @@ class Dialer:
     def enqueue_batch(self, account: AccountState, records: list[Record], now: float) -> None:
         """Queues freshly stored records, in order; those sharing a window share one window
         computation and one bucket (a batch's rows mostly share one)."""
-        if len(set(zip(map(_START, records), map(_STOP, records), strict=True))) == 1:
+        if len(records) == 1:  # a newcall
+            self.enqueue(account, records[0], now, now)
+        elif len(set(zip(map(_START, records), map(_STOP, records), strict=True))) == 1:
             self._enqueue_one_window(account, records, now)
         else:
             self._enqueue_each(account, records, now)

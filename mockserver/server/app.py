@@ -43,10 +43,11 @@ async def gateway(request: web.Request, handler: Handler) -> web.StreamResponse:
     a cost a mock answering thousands of newcalls a second should not pay three times.
     """
     try:
-        refused = refusal(request)
+        backend = request.app[BACKEND]
+        refused = refusal(request, backend.config.control_token)
         if refused is not None:
             return refused
-        return await inject_faults(request, handler)
+        return await inject_faults(request, handler, backend)
     except ApiError as exc:
         return render.error(exc)
     except web.HTTPException as exc:
@@ -109,12 +110,13 @@ def add_routes(app: web.Application) -> None:
     router.add_post("/_mock/upload", upload.upload)
     router.add_post("/_mock/fire", upload.fire_traffic)
     key = "/{api_key:[^/_][^/]*}"
-    router.add_get(key + "/recordings/{token:[0-9]+-[0-9a-f]+}.wav", vendor.recording)
+    # aiohttp tries the routes under "/" in this order: the busiest first.
     for slash in ("", "/"):
-        router.add_post(f"{key}/make{slash}", vendor.make)
         for name, handler in (("newcall", vendor.newcall), ("cdr", vendor.cdr)):
             router.add_get(f"{key}/{name}{slash}", handler, allow_head=False)
             router.add_post(f"{key}/{name}{slash}", handler)
+        router.add_post(f"{key}/make{slash}", vendor.make)
+    router.add_get(key + "/recordings/{token:[0-9]+-[0-9a-f]+}.wav", vendor.recording)
     router.add_route("*", key + "/{method:[^/]+}{slash:/?}", vendor.unknown_method)
 
 

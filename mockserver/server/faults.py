@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from ..backend import Backend
 from ..faults import VENDOR_METHODS, Fault
 from ..journal import Entry
 from . import render
-from .keys import BACKEND
 from .vendor import start_entry
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -26,24 +26,29 @@ def _method(request: web.Request) -> str | None:
     return name if api_key and name in VENDOR_METHODS else None
 
 
-async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def inject_faults(
+    request: web.Request, handler: Handler, backend: Backend
+) -> web.StreamResponse:
     """Runs ``handler``, or in its place (or around it) the fault planned for this request."""
+    plan = backend.faults
+    if not plan.active:  # the usual run: nothing to decide, nothing to look at
+        return await handler(request)
     method = _method(request)
-    fault = request.app[BACKEND].faults.decide(method) if method else None
+    fault = plan.decide(method) if method else None
     if fault is None:
         return await handler(request)
     if fault.latency:
         await asyncio.sleep(fault.latency)  # wall clock on purpose: the client's time-out is
     if not fault.status and not fault.drop:
         response = await handler(request)
-        entry = _journalled(request, response)
+        entry = _journalled(backend, response)
         if entry is None:  # answered before journalling (a 404): keep the fault visible anyway
-            entry = _entry(request, method or "", fault)
+            entry = _entry(request, backend, method or "", fault)
             entry.finish(response.status, "")
         else:
             entry.warn("fault_injected", "(transport)", fault.describe())
         return response
-    entry = _entry(request, method or "", fault)
+    entry = _entry(request, backend, method or "", fault)
     if fault.drop:
         assert request.transport is not None
         request.transport.close()
@@ -56,14 +61,14 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
     return response
 
 
-def _entry(request: web.Request, method: str, fault: Fault) -> Entry:
+def _entry(request: web.Request, backend: Backend, method: str, fault: Fault) -> Entry:
     """A journal entry of its own: the request never reached the method."""
-    entry = start_entry(request, method, b"")
+    entry = start_entry(request, backend, method, b"")
     entry.warn("fault_injected", "(transport)", fault.describe())
     return entry
 
 
-def _journalled(request: web.Request, response: web.StreamResponse) -> Entry | None:
+def _journalled(backend: Backend, response: web.StreamResponse) -> Entry | None:
     """The entry the method's handler wrote, found by the id it put in the answer."""
     entry_id = response.headers.get("X-Mock-Journal-Id", "")
-    return request.app[BACKEND].journal.find(int(entry_id)) if entry_id.isdigit() else None
+    return backend.journal.find(int(entry_id)) if entry_id.isdigit() else None

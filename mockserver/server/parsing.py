@@ -18,7 +18,7 @@ def refuse_oversized(request: web.Request) -> None:
     Without a Content-Length (chunked), aiohttp's ``client_max_size`` stops
     reading at the limit instead; either way the body is never held whole.
     """
-    length, limit = request.content_length, request.app._client_max_size
+    length, limit = request.content_length, request.client_max_size
     if length is not None and length > limit:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=length)
 
@@ -37,22 +37,25 @@ async def read_fields(request: web.Request, body: bytes) -> tuple[dict[str, Any]
     As in PHP, a repeated name keeps its last value and body fields override the
     query string's.
     """
-    pairs: list[tuple[str, Any]] = list(request.query.items())
+    pairs: list[tuple[str, Any]] = list(request.query.items()) if request.query_string else []
     repeated: list[str] = []
-    if request.content_type.startswith("multipart/"):
+    content_type = request.content_type
+    if content_type.startswith("multipart/"):
         try:
             form: MultiDictProxy[Any] = await request.post()
         except ValueError as exc:  # no boundary, truncated parts, undecodable values
             raise MalformedBody(f"body: not valid multipart/form-data ({exc})") from None
         pairs += [(k, v if isinstance(v, str) else v.filename) for k, v in form.items()]
     elif body.strip():
-        body_pairs, repeated = _body_pairs(request.content_type, body)
+        body_pairs, repeated = _body_pairs(content_type, body)
         pairs += body_pairs
-    fields: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in fields and key not in repeated:
-            repeated.append(key)
-        fields[key] = value
+    fields = dict(pairs)
+    if len(fields) < len(pairs):  # a name given twice (the dict kept its last value)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
     return fields, repeated
 
 

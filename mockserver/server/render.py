@@ -25,7 +25,7 @@ def error(exc: ApiError) -> web.Response:
 def http_error(exc: web.HTTPException, request: web.Request) -> web.Response:
     """Turns aiohttp's own refusals (404, 405, 413) into the error body."""
     if isinstance(exc, web.HTTPRequestEntityTooLarge):
-        limit = request.app._client_max_size
+        limit = request.client_max_size
         code, message = "body_too_large", f"body: larger than the limit of {limit} bytes"
     elif isinstance(exc, web.HTTPMethodNotAllowed):
         allowed = ", ".join(sorted(exc.allowed_methods))

@@ -19,7 +19,6 @@ import hmac
 from aiohttp import web
 
 from . import render
-from .keys import BACKEND
 
 CONTROL_PREFIX = "/_mock/"
 PUBLIC = "/_mock/ui"  # the dashboard's page and assets, not its data
@@ -34,9 +33,8 @@ def authorised(header: str, token: str) -> bool:
     )
 
 
-def refusal(request: web.Request) -> web.Response | None:
-    """The 401 of a control route asked without the token; None when the request may go on."""
-    token = request.app[BACKEND].config.control_token
+def refusal(request: web.Request, token: str | None) -> web.Response | None:
+    """The 401 of a control route asked without ``token``; None when the request may go on."""
     path = request.path
     if not token or not path.startswith(CONTROL_PREFIX):
         return None

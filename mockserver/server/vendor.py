@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..backend import Backend
 from ..errors import ApiError, MethodNotAllowed, NotFound
 from ..journal import Entry
 from . import render
@@ -15,19 +16,18 @@ from .keys import BACKEND
 from .parsing import read_body, read_fields
 
 METHODS = ("make", "newcall", "cdr")
-Inner = Callable[[web.Request, Entry, bytes], Awaitable[web.Response]]
+Inner = Callable[[web.Request, Backend, Entry, bytes], Awaitable[web.Response]]
 
 
-def start_entry(request: web.Request, operation: str, body: bytes) -> Entry:
+def start_entry(request: web.Request, backend: Backend, operation: str, body: bytes) -> Entry:
     """The journal entry of a request to one of the vendor's methods."""
-    backend = request.app[BACKEND]
     return backend.journal.start(
         at=backend.clock.now(),
         method=request.method,
         path=request.path,
         api_key=request.match_info.get("api_key", ""),
         operation=operation,
-        query=dict(request.query),
+        query=dict(request.query) if request.query_string else {},
         body=body,
     )
 
@@ -49,17 +49,17 @@ def journalled(
                 # Recording URLs point where clients reach us (built again only on a new Host).
                 backend.public_host = request.host
                 backend.public_url = str(request.url.origin())
-            entry = start_entry(request, operation, body)
+            entry = start_entry(request, backend, operation, body)
             try:
                 if refused is not None:
                     raise refused
-                response = await inner(request, entry, body)
+                response = await inner(request, backend, entry, body)
             except ApiError as exc:
                 response = render.error(exc)
             except web.HTTPRequestEntityTooLarge as exc:  # also raised by the multipart reader
                 entry.warn("body_too_large", "(body)", "the body is over the limit")
                 response = render.http_error(exc, request)
-            entry.finish(response.status, response.text or "")
+            entry.finish(response.status, response.body.decode() if response.body else "")
             response.headers["X-Mock-Journal-Id"] = str(entry.id)
             return response
 
@@ -78,32 +78,36 @@ async def _fields(request: web.Request, entry: Entry, body: bytes) -> dict[str, 
 
 
 @journalled("make")
-async def make(request: web.Request, entry: Entry, body: bytes) -> web.Response:
+async def make(request: web.Request, backend: Backend, entry: Entry, body: bytes) -> web.Response:
     if request.content_type != "application/json":
         entry.warn(
             "content_type",
             "Content-Type",
             f"make is documented as application/json, got {request.content_type!r}",
         )
-    report = request.app[BACKEND].make(request.match_info["api_key"], body, entry)
+    report = backend.make(request.match_info["api_key"], body, entry)
     return render.ok(report.body(), report.status)
 
 
 @journalled("newcall")
-async def newcall(request: web.Request, entry: Entry, body: bytes) -> web.Response:
+async def newcall(
+    request: web.Request, backend: Backend, entry: Entry, body: bytes
+) -> web.Response:
     fields = await _fields(request, entry, body)
-    return render.ok(request.app[BACKEND].newcall(request.match_info["api_key"], fields, entry))
+    return render.ok(backend.newcall(request.match_info["api_key"], fields, entry))
 
 
 @journalled("cdr")
-async def cdr(request: web.Request, entry: Entry, body: bytes) -> web.Response:
+async def cdr(request: web.Request, backend: Backend, entry: Entry, body: bytes) -> web.Response:
     fields = await _fields(request, entry, body)
-    return render.ok(request.app[BACKEND].cdr(request.match_info["api_key"], fields, entry))
+    return render.ok(backend.cdr(request.match_info["api_key"], fields, entry))
 
 
 @journalled("unknown")
-async def unknown_method(request: web.Request, entry: Entry, body: bytes) -> web.Response:
-    request.app[BACKEND].account(request.match_info["api_key"])
+async def unknown_method(
+    request: web.Request, backend: Backend, entry: Entry, body: bytes
+) -> web.Response:
+    backend.account(request.match_info["api_key"])
     method = request.match_info["method"]
     if method in METHODS:
         allowed = "POST" if method == "make" else "GET or POST"
