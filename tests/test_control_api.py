@@ -156,3 +156,20 @@ async def test_unknown_control_route_answers_404_error_body(client) -> None:
 async def test_misspelt_method_answers_404_with_a_did_you_mean(client) -> None:
     response = await client.post("/apikey/newcal")
     assert response.status == 404 and "'newcall'" in (await response.json())["error"]["message"]
+
+
+async def test_a_wrong_method_on_a_control_route_answers_405_naming_the_allowed_ones(
+    client,
+) -> None:
+    response = await client.delete("/_mock/clock")
+    body = await response.json()
+    assert response.status == 405 and body["error"] == {
+        "code": "method_not_allowed",
+        "message": "DELETE /_mock/clock: use GET, HEAD",
+    }
+
+
+async def test_a_path_no_route_matches_answers_a_json_404(client) -> None:
+    response = await client.post("/no/such/route")
+    body = await response.json()
+    assert response.status == 404 and body["error"]["code"] == "not_found"

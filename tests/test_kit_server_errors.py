@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 
 from contract_tests.server import MockServer, ServerError, manual_config
-from mockserver.server.app import create_app
+from mockserver.server.app import create_app, guarded
 
 
 def broken_app(config):  # type: ignore[no-untyped-def]
@@ -17,8 +17,18 @@ def broken_app(config):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("a bug in a handler")
 
     app = create_app(config)
-    app.router.add_get("/_mock/boom", boom)
+    app.router.add_get("/_mock/boom", guarded(boom))  # as every route of the emulator is
     return app
+
+
+def test_every_route_of_the_emulator_is_guarded() -> None:
+    guard = guarded(boom_free).__qualname__
+    routes = list(create_app(manual_config()).router.routes())
+    assert routes and all(route.handler.__qualname__ == guard for route in routes)
+
+
+async def boom_free(request: web.Request) -> web.Response:
+    return web.Response()
 
 
 def test_check_raises_the_servers_error_with_its_traceback() -> None:

@@ -23,31 +23,34 @@ def refuse_oversized(request: web.Request) -> None:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=length)
 
 
-async def read_body(request: web.Request) -> bytes:
-    """The raw body; aiohttp refuses more than ``client_max_size`` bytes with 413."""
-    refuse_oversized(request)
-    if request.content_type.startswith("multipart/"):
-        return b""  # read by read_fields through the multipart reader
-    return await request.read()
+def multipart(request: web.Request) -> bool:
+    """Whether the body is multipart: then it is read as a form (:func:`read_form`), never
+    held whole as bytes."""
+    return request.content_type.startswith("multipart/")
 
 
-async def read_fields(request: web.Request, body: bytes) -> tuple[dict[str, Any], list[str]]:
-    """Query string overlaid with the body's fields, and the names given more than once.
+async def read_form(request: web.Request) -> MultiDictProxy[Any]:
+    try:
+        return await request.post()
+    except ValueError as exc:  # no boundary, truncated parts, undecodable values
+        raise MalformedBody(f"body: not valid multipart/form-data ({exc})") from None
+
+
+def read_fields(
+    request: web.Request, body: bytes, form: MultiDictProxy[Any] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """Query string overlaid with the body's fields (``form``'s, for a multipart body), and
+    the names given more than once.
 
     As in PHP, a repeated name keeps its last value and body fields override the
     query string's.
     """
     pairs: list[tuple[str, Any]] = list(request.query.items()) if request.query_string else []
     repeated: list[str] = []
-    content_type = request.content_type
-    if content_type.startswith("multipart/"):
-        try:
-            form: MultiDictProxy[Any] = await request.post()
-        except ValueError as exc:  # no boundary, truncated parts, undecodable values
-            raise MalformedBody(f"body: not valid multipart/form-data ({exc})") from None
+    if form is not None:
         pairs += [(k, v if isinstance(v, str) else v.filename) for k, v in form.items()]
     elif body.strip():
-        body_pairs, repeated = _body_pairs(content_type, body)
+        body_pairs, repeated = _body_pairs(request.content_type, body)
         pairs += body_pairs
     fields = dict(pairs)
     if len(fields) < len(pairs):  # a name given twice (the dict kept its last value)

@@ -7,16 +7,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from ..backend import Backend
 from ..errors import ApiError, MethodNotAllowed, NotFound
 from ..journal import Entry
 from . import render
 from .keys import BACKEND
-from .parsing import read_body, read_fields
+from .parsing import multipart, read_fields, read_form, refuse_oversized
 
 METHODS = ("make", "newcall", "cdr")
-Inner = Callable[[web.Request, Backend, Entry, bytes], Awaitable[web.Response]]
+#: A method's handler proper: the request, the backend, its journal entry, and the body
+#: (bytes) or, for a method that reads fields, the fields; it answers without awaiting.
+Inner = Callable[[web.Request, Backend, Entry, Any], web.Response]
 
 
 def start_entry(request: web.Request, backend: Backend, operation: str, body: bytes) -> Entry:
@@ -33,18 +36,27 @@ def start_entry(request: web.Request, backend: Backend, operation: str, body: by
 
 
 def journalled(
-    operation: str,
+    operation: str, fields: bool = False
 ) -> Callable[[Inner], Callable[[web.Request], Awaitable[web.Response]]]:
-    """Records the request, its contract warnings and its answer in the journal."""
+    """Records the request, its contract warnings and its answer in the journal.
+
+    ``inner`` is given the raw body, or with ``fields`` the request's fields (query string
+    and body together, read as PHP reads them). One coroutine for the whole request: the
+    waiting (the body, a multipart form) happens here, and ``inner`` runs straight through.
+    """
 
     def wrap(inner: Inner) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handler(request: web.Request) -> web.Response:
             backend = request.app[BACKEND]
             refused: web.HTTPRequestEntityTooLarge | None = None
+            body, form_body = b"", False
             try:
-                body = await read_body(request)
+                refuse_oversized(request)
+                form_body = multipart(request)
+                if not form_body:  # a multipart body is read as a form, below
+                    body = await request.read()
             except web.HTTPRequestEntityTooLarge as exc:
-                body, refused = b"", exc
+                refused = exc
             if not backend.config.public_url and request.host != backend.public_host:
                 # Recording URLs point where clients reach us (built again only on a new Host).
                 backend.public_host = request.host
@@ -53,7 +65,11 @@ def journalled(
             try:
                 if refused is not None:
                     raise refused
-                response = await inner(request, backend, entry, body)
+                if fields:
+                    form = await read_form(request) if form_body else None
+                    response = inner(request, backend, entry, _fields(request, entry, body, form))
+                else:
+                    response = inner(request, backend, entry, body)
             except ApiError as exc:
                 response = render.error(exc)
             except web.HTTPRequestEntityTooLarge as exc:  # also raised by the multipart reader
@@ -68,8 +84,10 @@ def journalled(
     return wrap
 
 
-async def _fields(request: web.Request, entry: Entry, body: bytes) -> dict[str, Any]:
-    fields, repeated = await read_fields(request, body)
+def _fields(
+    request: web.Request, entry: Entry, body: bytes, form: MultiDictProxy[Any] | None
+) -> dict[str, Any]:
+    fields, repeated = read_fields(request, body, form)
     for name in repeated:
         entry.warn(
             "repeated_field", name, f"{name} is given more than once; the last value is used"
@@ -78,7 +96,7 @@ async def _fields(request: web.Request, entry: Entry, body: bytes) -> dict[str, 
 
 
 @journalled("make")
-async def make(request: web.Request, backend: Backend, entry: Entry, body: bytes) -> web.Response:
+def make(request: web.Request, backend: Backend, entry: Entry, body: bytes) -> web.Response:
     if request.content_type != "application/json":
         entry.warn(
             "content_type",
@@ -89,22 +107,22 @@ async def make(request: web.Request, backend: Backend, entry: Entry, body: bytes
     return render.ok(report.body(), report.status)
 
 
-@journalled("newcall")
-async def newcall(
-    request: web.Request, backend: Backend, entry: Entry, body: bytes
+@journalled("newcall", fields=True)
+def newcall(
+    request: web.Request, backend: Backend, entry: Entry, fields: dict[str, Any]
 ) -> web.Response:
-    fields = await _fields(request, entry, body)
     return render.ok(backend.newcall(request.match_info["api_key"], fields, entry))
 
 
-@journalled("cdr")
-async def cdr(request: web.Request, backend: Backend, entry: Entry, body: bytes) -> web.Response:
-    fields = await _fields(request, entry, body)
+@journalled("cdr", fields=True)
+def cdr(
+    request: web.Request, backend: Backend, entry: Entry, fields: dict[str, Any]
+) -> web.Response:
     return render.ok(backend.cdr(request.match_info["api_key"], fields, entry))
 
 
 @journalled("unknown")
-async def unknown_method(
+def unknown_method(
     request: web.Request, backend: Backend, entry: Entry, body: bytes
 ) -> web.Response:
     backend.account(request.match_info["api_key"])
