@@ -1,79 +1,136 @@
 """A clean make batch's records, built column by column.
 
 Nearly every 1000-row batch arrives valid (the whole request passed the compiled
-schema), clean (objects of documented fields holding strings: nothing to lint), with
-no number given twice and none the account already holds. Such a batch needs no
-decision per row: each field is read for every row at once by ``map`` (a loop in C),
-each distinct time, scenario and maxcount is converted once, and the records come from
-one ``map`` over the columns. The row-by-row road (:func:`.rows.make_rows`) costs about
-four times as much, and is kept for every other batch: it explains each row it refuses
-or skips. The two build the same records (``tests/test_columns.py`` holds them to it).
+schema), clean (documented fields holding strings: nothing to lint), with no number
+given twice and none the account already holds. Such a batch needs no decision per
+row: each field is read for every row at once by ``map`` (a loop in C), and most fields
+hold one value in every row (the same times, scenario, maxcount, variables), which is
+then converted, checked and interned once. The records come from one ``map`` over the
+columns. The row-by-row road (:func:`.rows.make_rows`) costs several times as much, and
+is kept for every other batch: it explains each row it refuses, skips or lints. The two
+build the same records (``tests/test_columns.py`` holds them to it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
 from sys import intern
-from typing import Any
+from typing import Any, TypeVar
 
+from .lint import MAKE_ROW_FIELDS
 from .models import Job, Record
 from .phones import normalise
 from .rows import DEFAULT_START, DEFAULT_STOP, Scenarios, hms
 
+T = TypeVar("T")
+_STRINGS = frozenset({str})
+
+
+@dataclass(slots=True)
+class Column:
+    """One field of every row: "" where a row leaves it out."""
+
+    values: list[str]
+    same: bool  # one value in every row: the list holds that one object throughout
+
+    def distinct(self) -> set[str]:
+        return {self.values[0]} if self.same else set(self.values)
+
+    def each(self, table: Mapping[str, T]) -> list[T]:
+        """Each row's value looked up in ``table`` (which holds every distinct value)."""
+        if self.same:
+            return [table[self.values[0]]] * len(self.values)
+        return list(map(table.__getitem__, self.values))
+
+    def interned(self) -> list[str]:
+        if self.same:
+            return [intern(self.values[0])] * len(self.values)
+        return list(map(intern, self.values))
+
 
 def records(
-    data: list[dict[str, str]], scenarios: Scenarios, job: Job, first_seq: int,
+    data: list[dict[str, Any]], scenarios: Scenarios, job: Job, first_seq: int,
     taken: Mapping[str, Any],
 ) -> list[Record] | None:  # fmt: skip
-    """The records of a batch whose every row passed ``make.row`` and holds only documented
-    fields of strings, numbered from ``first_seq``; None when the batch needs the row-by-row
-    road: a window that closes before it opens, an unknown scenario, or a number given
-    twice in the batch or already held by the account (``taken``: its number index).
+    """The records of a batch whose every row passed ``make.row``, numbered from
+    ``first_seq``; None when the batch needs the row-by-row road: a field the contract does
+    not name, a value that is not a string (something to lint), a window that closes
+    before it opens, an unknown scenario, or a number given twice in the batch or already
+    held by the account (``taken``: its number index).
     """
     count = len(data)
-
-    def column(name: str) -> list[str]:
-        return list(map(dict.get, data, repeat(name, count), repeat("", count)))  # type: ignore[arg-type]
-
-    starts = _inherited(column("statdialertime"), DEFAULT_START)
-    stops = _inherited(column("stopdialertime"), DEFAULT_STOP)
-    if any(start >= stop for start, stop in set(zip(starts, stops, strict=True))):
+    if not count:
         return None
-    scenarios_given = column("generationtype")
-    scenario = {value: intern(value or scenarios.default) for value in set(scenarios_given)}
+    given = [list(map(dict.get, data, repeat(name, count))) for name in MAKE_ROW_FIELDS]
+    # Every key of every row is a documented field with a value (not null) exactly when the
+    # rows' keys add up to the values the columns found: counted in C, no row looked at.
+    found = len(MAKE_ROW_FIELDS) * count - sum(values.count(None) for values in given)
+    if sum(map(len, data)) != found:
+        return None
+    columns: dict[str, Column] = {}
+    for name, values in zip(MAKE_ROW_FIELDS, given, strict=True):
+        column = _column(values)
+        if column is None:
+            return None
+        columns[name] = column
+
+    starts = _inherited(columns["statdialertime"], DEFAULT_START)
+    stops = _inherited(columns["stopdialertime"], DEFAULT_STOP)
+    if any(start >= stop for start, stop in _pairs(starts, stops)):
+        return None
+    generation = columns["generationtype"]
+    scenario = {value: intern(value or scenarios.default) for value in generation.distinct()}
     if not all(name in scenarios.ids for name in scenario.values()):
         return None
-    phones = column("phone")
+    phones = columns["phone"].values
     numbers = _normalised(phones)
     if len(set(numbers)) != count or not taken.keys().isdisjoint(numbers):
         return None
-    maxcounts_given = column("maxcount")
-    maxcount = {value: int(value or 1) for value in set(maxcounts_given)}
+    maxcount = columns["maxcount"]
+    attempts = {value: int(value or 1) for value in maxcount.distinct()}
     # Names, CRM ids and variables repeat across a campaign's rows: interned, as rows.spec does.
     return list(map(
-        Record, range(first_seq, first_seq + count), repeat(job, count), column("id"),
-        map(intern, column("name")), phones, numbers, map(intern, column("UUID")),
-        map(intern, column("var1")), map(intern, column("var2")), map(intern, column("var3")),
-        map(scenario.__getitem__, scenarios_given), starts, stops,
-        map(maxcount.__getitem__, maxcounts_given),
+        Record, range(first_seq, first_seq + count), repeat(job, count), columns["id"].values,
+        columns["name"].interned(), phones, numbers, columns["UUID"].interned(),
+        columns["var1"].interned(), columns["var2"].interned(), columns["var3"].interned(),
+        generation.each(scenario), starts, stops, maxcount.each(attempts),
     ))  # fmt: skip
 
 
-def _inherited(given: list[str], default: int) -> list[int]:
+def _column(values: list[Any]) -> Column | None:
+    """A field's values ("" where a row leaves it out), or None when one is not a string."""
+    first = values[0]
+    if values.count(first) == len(values):  # one value in every row (None: given by none)
+        value = "" if first is None else first
+        return Column([value] * len(values), True) if type(value) is str else None
+    if None in values:  # rows that leave the field out (a null was ruled out by the count)
+        values = ["" if value is None else value for value in values]
+    return Column(values, False) if _STRINGS.issuperset(map(type, values)) else None
+
+
+def _inherited(times: Column, default: int) -> list[int]:
     """Each row's time in seconds: its own, else the last given by an earlier row (the
     vendor's ``**`` footnote), else ``default``."""
-    if "" not in given:  # every row gives its time: one conversion per distinct time
-        seconds = {value: hms(value) for value in set(given)}
-        return list(map(seconds.__getitem__, given))
+    if times.same:
+        value = times.values[0]
+        return [hms(value) if value else default] * len(times.values)
     found: list[int] = []
     last = default
-    for value in given:
+    for value in times.values:
         if value:
             last = hms(value)
         found.append(last)
     return found
+
+
+def _pairs(starts: list[int], stops: list[int]) -> set[tuple[int, int]]:
+    """The distinct (start, stop) windows; the usual batch has one, found without a set."""
+    if starts.count(starts[0]) == len(starts) and stops.count(stops[0]) == len(stops):
+        return {(starts[0], stops[0])}
+    return set(zip(starts, stops, strict=True))
 
 
 def _normalised(phones: list[str]) -> list[str]:

@@ -17,6 +17,17 @@ from .windows import next_open, open_span
 
 _START = attrgetter("start")
 _STOP = attrgetter("stop")
+
+
+def _one_window(records: list[Record]) -> bool:
+    """Whether every record has the first one's window (counted in C: a batch's records
+    share the same int and None objects, so most comparisons are identities)."""
+    if not records:
+        return False
+    starts, stops = list(map(_START, records)), list(map(_STOP, records))
+    return starts.count(starts[0]) == len(starts) and stops.count(stops[0]) == len(stops)
+
+
 Listener = Callable[[AccountState, Record], None]
 
 
@@ -56,7 +67,7 @@ class Dialer:
         computation and one bucket (a batch's rows mostly share one)."""
         if len(records) == 1:  # a newcall
             self.enqueue(account, records[0], now, now)
-        elif len(set(zip(map(_START, records), map(_STOP, records), strict=True))) == 1:
+        elif _one_window(records):
             self._enqueue_one_window(account, records, now)
         else:
             self._enqueue_each(account, records, now)

@@ -41,6 +41,12 @@ ANY_ROW = row(PHONE, {
     "maxcount": st.sampled_from(["", "1", "3", "10"]),
     "generationtype": st.sampled_from(["", "1", "2", "9"]),  # 9: no such scenario
 })  # fmt: skip
+# What the contract allows but a clean batch does not hold: numbers, nulls, unknown fields.
+SLIPS = st.fixed_dictionaries({}, optional={
+    "maxcount": st.integers(1, 10), "name": st.integers(0, 99), "var2": st.none(),
+    "stopdialertime": st.none(), "generationtype": st.just(2), "startdialertime": st.just("9"),
+})  # fmt: skip
+ANY_ROW = st.one_of(ANY_ROW, st.builds(lambda r, slips: {**r, **slips}, ANY_ROW, SLIPS))
 # Rows the column road takes: their own numbers, one window that opens before it closes.
 CLEAN_ROW = row(st.from_regex(r"[78]9[0-9]{9}", fullmatch=True), {
     "name": st.sampled_from(TEXTS), "var1": st.sampled_from(TEXTS),
@@ -119,11 +125,29 @@ def test_a_clean_batch_of_new_numbers_takes_the_column_road_to_the_same_records(
         both_roads([rows], monkeypatch)
 
 
-def clean(*phones: str, **fields: str) -> list[dict[str, str]]:
+SLIPPED_ROW = st.builds(lambda r, slips: {**r, **slips}, CLEAN_ROW, SLIPS.filter(bool))
+
+
+@given(
+    st.lists(
+        st.one_of(CLEAN_ROW, SLIPPED_ROW),
+        min_size=1,
+        max_size=40,
+        unique_by=lambda r: r["phone"][1:],
+    )
+)
+def test_a_batch_with_slips_to_lint_leaves_the_same_state_on_both_roads(
+    rows: list[dict[str, Any]],
+) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        both_roads([rows], monkeypatch)
+
+
+def clean(*phones: str, **fields: Any) -> list[dict[str, Any]]:
     return [{"id": str(i), "phone": p, **fields} for i, p in enumerate(phones)]
 
 
-def records(rows: list[dict[str, str]], taken: dict[str, Any] | None = None) -> Any:
+def records(rows: list[dict[str, Any]], taken: dict[str, Any] | None = None) -> Any:
     scenarios = backend().accounts["apikey"].scenarios
     return columns.records(rows, scenarios, Job(1, "apikey", "make", 0.0, 1), 1, taken or {})
 
@@ -138,6 +162,25 @@ def test_a_number_the_account_holds_takes_the_row_road() -> None:
 
 def test_an_unknown_scenario_takes_the_row_road() -> None:
     assert records(clean("89001112233", generationtype="9")) is None
+
+
+def test_a_field_the_contract_does_not_name_takes_the_row_road() -> None:
+    assert records(clean("89001112233", "89001112234", startdialertime="09:00")) is None
+
+
+def test_a_number_for_a_string_takes_the_row_road() -> None:
+    assert records(clean("89001112233", "89001112234", maxcount=3)) is None
+
+
+def test_a_null_takes_the_row_road() -> None:
+    assert records(clean("89001112233", "89001112234", var1=None)) is None
+
+
+def test_rows_leaving_fields_out_take_the_column_road() -> None:
+    rows = clean("89001112233", "89001112234")
+    rows[1]["name"] = "Петров"
+    made = records(rows)
+    assert made is not None and [r.name for r in made] == ["", "Петров"]
 
 
 def test_a_window_that_closes_before_it_opens_takes_the_row_road() -> None:
