@@ -132,38 +132,32 @@ class Backend:
         request = batch.read(body, account.config.access_token, entry)
         if isinstance(request, MakeReport):
             return request
-        return self._make_job(account, request.data, entry, request.checked)
+        return self._make_job(account, request.data, entry)
 
-    def _make_job(
-        self, account: AccountState, data: list[Any], entry: Entry, checked: bool
-    ) -> MakeReport:
+    def _make_job(self, account: AccountState, data: list[Any], entry: Entry) -> MakeReport:
         now = self.clock.now()
         job = self._job(account, "make", now)
         self._register(account, job)
         job.lines = len(data)
-        made = None
-        if checked:
-            first = self._record_seq + 1
-            made = columns.records(data, account.scenarios, job, first, account.numbers)
+        first = self._record_seq + 1
+        made = columns.records(data, account.scenarios, job, first, account.numbers)
         if made is not None:  # the usual batch: every row stored, nothing to explain
             self._record_seq += len(made)
             job.records = made
             job.ok = job.inserted = len(made)
             account.add_new(made)
         else:
-            self._make_rows(account, job, data, entry, checked)
+            self._make_rows(account, job, data, entry)
         self.dialer.enqueue_batch(account, job.records, now)
         self.flush()  # durable before the report leaves
         return MakeReport(200, job.lines, job.ok, job.inserted, job.errorcode, job.id)
 
-    def _make_rows(
-        self, account: AccountState, job: Job, data: list[Any], entry: Entry, checked: bool
-    ) -> None:
+    def _make_rows(self, account: AccountState, job: Job, data: list[Any], entry: Entry) -> None:
         """Row by row: each row refused or skipped is explained in the journal."""
         clean = lint.clean_rows(data)  # nothing to say of any row: no row is looked at for it
         batch: set[tuple[str, str]] = set()
         invalid = duplicates = False
-        for index, record, errors in rows.make_rows(data, account.scenarios, job, checked, clean):
+        for index, record, errors in rows.make_rows(data, account.scenarios, job, strings=clean):
             if not clean and isinstance(data[index], dict):
                 lint.row_slips(entry, data[index], index)
             if record is None:

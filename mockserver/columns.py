@@ -20,13 +20,15 @@ from operator import itemgetter
 from sys import intern
 from typing import Any, TypeVar
 
-from .lint import MAKE_ROW_FIELDS
 from .models import Job, Record
 from .phones import normalise
 from .rows import DEFAULT_START, DEFAULT_STOP, Scenarios, hms
+from .validation import field_checks
 
 T = TypeVar("T")
 _STRINGS = frozenset({str})
+_OBJECTS = frozenset({dict})
+_DISTINCT = ("id", "phone")
 
 
 @dataclass(slots=True)
@@ -35,6 +37,7 @@ class Column:
 
     values: list[str]
     same: bool  # one value in every row: the list holds that one object throughout
+    given: list[str]  # what the rows gave, to check against the schema (once, when same)
 
     def distinct(self) -> set[str]:
         return {self.values[0]} if self.same else set(self.values)
@@ -55,25 +58,30 @@ def records(
     data: list[dict[str, Any]], scenarios: Scenarios, job: Job, first_seq: int,
     taken: Mapping[str, Any],
 ) -> list[Record] | None:  # fmt: skip
-    """The records of a batch whose every row passed ``make.row``, numbered from
-    ``first_seq``; None when the batch needs the row-by-row road: a field the contract does
-    not name, a value that is not a string (something to lint), a window that closes
-    before it opens, an unknown scenario, or a number given twice in the batch or already
-    held by the account (``taken``: its number index).
+    """The records of a batch, numbered from ``first_seq``; None when the batch needs the
+    row-by-row road: a row that breaks ``make.row``, a field the contract does not name, a
+    value that is not a string (something to lint), a window that closes before it opens,
+    an unknown scenario, or a number given twice in the batch or already held by the
+    account (``taken``: its number index).
     """
     count = len(data)
-    if not count:
+    rules = field_checks("make.row")
+    if not count or rules is None or not _OBJECTS.issuperset(map(type, data)):
         return None
-    given = [list(map(dict.get, data, repeat(name, count))) for name in MAKE_ROW_FIELDS]
+    given = {name: list(map(dict.get, data, repeat(name, count))) for name in rules.checks}
+    missing = {name: values.count(None) for name, values in given.items()}
     # Every key of every row is a documented field with a value (not null) exactly when the
     # rows' keys add up to the values the columns found: counted in C, no row looked at.
-    found = len(MAKE_ROW_FIELDS) * count - sum(values.count(None) for values in given)
-    if sum(map(len, data)) != found:
+    if sum(map(len, data)) != len(given) * count - sum(missing.values()):
+        return None  # a field the contract does not name, or a null: the row road says so
+    if any(missing[name] for name in rules.required):
         return None
     columns: dict[str, Column] = {}
-    for name, values in zip(MAKE_ROW_FIELDS, given, strict=True):
-        column = _column(values)
-        if column is None:
+    for name, values in given.items():
+        # Each field checked against make.row's rule for it: the distinct values of a column
+        # at once, which is the same as checking each row (see validation.field_checks).
+        column = _column(values, name not in _DISTINCT)
+        if column is None or not rules.checks[name](column.given):
             return None
         columns[name] = column
 
@@ -100,15 +108,20 @@ def records(
     ))  # fmt: skip
 
 
-def _column(values: list[Any]) -> Column | None:
-    """A field's values ("" where a row leaves it out), or None when one is not a string."""
+def _column(values: list[Any], repeats: bool) -> Column | None:
+    """A field's values ("" where a row leaves it out), or None when one is not a string
+    (a number or a null: something to lint). ``repeats``: worth looking for one value in
+    every row (not so for ids and numbers, which differ from row to row)."""
     first = values[0]
-    if values.count(first) == len(values):  # one value in every row (None: given by none)
-        value = "" if first is None else first
-        return Column([value] * len(values), True) if type(value) is str else None
+    if repeats and values.count(first) == len(values):  # compared, not hashed
+        if first is None:  # no row gives the field
+            return Column([""] * len(values), True, [])
+        return Column([first] * len(values), True, [first]) if type(first) is str else None
+    given = values
     if None in values:  # rows that leave the field out (a null was ruled out by the count)
+        given = [value for value in values if value is not None]
         values = ["" if value is None else value for value in values]
-    return Column(values, False) if _STRINGS.issuperset(map(type, values)) else None
+    return Column(values, False, given) if _STRINGS.issuperset(map(type, given)) else None
 
 
 def _inherited(times: Column, default: int) -> list[int]:

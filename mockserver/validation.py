@@ -148,6 +148,44 @@ def _rule_of(error: ValidationError) -> str:
     return error.message
 
 
+#: Keywords that say what a schema is, not what it accepts.
+_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-rule", "$comment"})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChecks:
+    """An object schema read field by field: ``checks[name](values)`` says whether every
+    value in ``values`` is valid for field ``name``; ``required`` names the fields every
+    object must give."""
+
+    checks: dict[str, Any]
+    required: tuple[str, ...]
+
+
+@cache
+def field_checks(name: str) -> FieldChecks | None:
+    """The schema ``name`` as one compiled check per field, when it checks each field on its
+    own (``type: object``, ``required`` and ``properties`` alone): an object is then valid
+    exactly when each of its fields is. A batch of objects can be checked column by column,
+    each distinct value once. None for a schema of any other shape.
+    """
+    schema = schemas.load(name)
+    if set(schema) - _ANNOTATIONS != {"type", "required", "properties"} or schema["type"] != (
+        "object"
+    ):
+        return None
+    checks = {
+        field: jsonschema_rs.validator_for(
+            {"$schema": _DRAFT, "type": "array", "items": rule}, registry=_fast_registry()
+        ).is_valid
+        for field, rule in schema["properties"].items()
+    }
+    return FieldChecks(checks, tuple(schema["required"]))
+
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
 @cache
 def validator(name: str) -> SchemaValidator:
     """The shared validator of one schema, e.g. ``validator("make.row")``."""

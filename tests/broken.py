@@ -34,14 +34,14 @@ class OffByOneAtTheLimit(Backend):
 class LostInheritance(Backend):
     """Gives every row without times the defaults instead of the previous row's window."""
 
-    def _make_job(self, account: Any, data: list[Any], entry: Entry, checked: bool) -> MakeReport:
+    def _make_job(self, account: Any, data: list[Any], entry: Entry) -> MakeReport:
         filled = [
             {"statdialertime": "10:00:00", "stopdialertime": "19:00:00", **row}
             if isinstance(row, dict)
             else row
             for row in data
         ]
-        return super()._make_job(account, filled, entry, checked)
+        return super()._make_job(account, filled, entry)
 
 
 class CdrDropsTheLastDay(Backend):
