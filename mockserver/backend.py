@@ -75,6 +75,8 @@ class Backend:
                 self.accounts[account.api_key] = AccountState(account)
             else:
                 state.configure(account)
+        low = 10 ** (config.id_digits - 1)
+        self._id_range = low, 9 * low, (9 * low).bit_length()  # job ids: see _register
         self.dialer.retry_interval = config.retry_interval
         self.dialer.forced = ForcedTable(config.forced_outcomes)
         self.journal.resize(config.journal_size)
@@ -192,8 +194,9 @@ class Backend:
         self._register(account, job)
         job.lines = job.ok = 1
         self._insert(account, job, record)
-        self.dialer.enqueue_batch(account, job.records, now)
-        self.flush()  # durable before the answer leaves
+        self.dialer.enqueue(account, record, now, now)
+        if self.store is not None:
+            self.store.flush()  # durable before the answer leaves
         return {"QUERY_ID": job.id, "QUERY_COUNT": 1}
 
     def cdr(self, api_key: str, fields: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
@@ -214,9 +217,7 @@ class Backend:
     def _register(self, account: AccountState, job: Job) -> None:
         # A seeded draw of id_digits digits, as random.randrange(low, 10 * low) draws it
         # (its rejection sampling, written out: a newcall a request pays for each call).
-        low = 10 ** (self.config.id_digits - 1)
-        span = 9 * low
-        bits = span.bit_length()
+        low, span, bits = self._id_range
         draw = self._ids.getrandbits
         while True:
             offset = draw(bits)

@@ -76,10 +76,21 @@ def local_day(epoch: float, zone: ZoneInfo) -> tuple[int, float]:
 
     The dialer asks this for every attempt; the cached offset makes it arithmetic.
     (On a DST change day the seconds are wall-clock ones, as a window's times are.)
+    The last answer is kept: a request asks twice about its ``now`` (its job's day, its
+    record's window), and a run of events shares its time.
     """
+    global _last_day
+    last_epoch, last_zone, found = _last_day
+    if epoch == last_epoch and zone is last_zone:
+        return found
     shift, _ = offset(epoch, zone)
     local_seconds = epoch + shift
-    return int(local_seconds // DAY) + _EPOCH_DAY, local_seconds % DAY
+    found = int(local_seconds // DAY) + _EPOCH_DAY, local_seconds % DAY
+    _last_day = epoch, zone, found
+    return found
+
+
+_last_day: tuple[float, ZoneInfo | None, tuple[int, float]] = (float("nan"), None, (0, 0.0))
 
 
 def cdr_time(epoch: float, zone: ZoneInfo) -> str:

@@ -75,7 +75,8 @@ def journalled(
             except web.HTTPRequestEntityTooLarge as exc:  # also raised by the multipart reader
                 entry.warn("body_too_large", "(body)", "the body is over the limit")
                 response = render.http_error(exc, request)
-            entry.finish(response.status, response.body.decode() if response.body else "")
+            answer = response.body
+            entry.finish(response.status, answer.decode() if answer else "")
             response.headers["X-Mock-Journal-Id"] = str(entry.id)
             return response
 
