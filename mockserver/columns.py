@@ -38,6 +38,7 @@ class Column:
     values: list[str]
     same: bool  # one value in every row: the list holds that one object throughout
     given: list[str]  # what the rows gave, to check against the schema (once, when same)
+    missing: int  # rows that leave the field out
 
     def distinct(self) -> set[str]:
         return {self.values[0]} if self.same else set(self.values)
@@ -68,22 +69,22 @@ def records(
     rules = field_checks("make.row")
     if not count or rules is None or not _OBJECTS.issuperset(map(type, data)):
         return None
-    given = {name: list(map(dict.get, data, repeat(name, count))) for name in rules.checks}
-    missing = {name: values.count(None) for name, values in given.items()}
-    # Every key of every row is a documented field with a value (not null) exactly when the
-    # rows' keys add up to the values the columns found: counted in C, no row looked at.
-    if sum(map(len, data)) != len(given) * count - sum(missing.values()):
-        return None  # a field the contract does not name, or a null: the row road says so
-    if any(missing[name] for name in rules.required):
-        return None
     columns: dict[str, Column] = {}
-    for name, values in given.items():
-        # Each field checked against make.row's rule for it: the distinct values of a column
-        # at once, which is the same as checking each row (see validation.field_checks).
-        column = _column(values, name not in _DISTINCT)
-        if column is None or not rules.checks[name](column.given):
+    for name in rules.checks:
+        column = _column(list(map(dict.get, data, repeat(name, count))), name)
+        if column is None or (column.missing and name in rules.required):
             return None
         columns[name] = column
+    # Every key of every row is a documented field with a value (not null) exactly when the
+    # rows' keys add up to the values the columns found: counted in C, no row looked at.
+    found = len(columns) * count - sum(column.missing for column in columns.values())
+    if sum(map(len, data)) != found:
+        return None  # a field the contract does not name, or a null: the row road says so
+    for name, column in columns.items():
+        # Each field checked against make.row's rule for it: the distinct values of a column
+        # at once, which is the same as checking each row (see validation.field_checks).
+        if not rules.checks[name](column.given):
+            return None
 
     starts = _inherited(columns["statdialertime"], DEFAULT_START)
     stops = _inherited(columns["stopdialertime"], DEFAULT_STOP)
@@ -108,20 +109,23 @@ def records(
     ))  # fmt: skip
 
 
-def _column(values: list[Any], repeats: bool) -> Column | None:
-    """A field's values ("" where a row leaves it out), or None when one is not a string
-    (a number or a null: something to lint). ``repeats``: worth looking for one value in
-    every row (not so for ids and numbers, which differ from row to row)."""
-    first = values[0]
-    if repeats and values.count(first) == len(values):  # compared, not hashed
+def _column(values: list[Any], name: str) -> Column | None:
+    """A field's column, "" where a row leaves the field out (``dict.get`` read it as None);
+    None when a value is not a string (a number or a null: something to lint)."""
+    first, count = values[0], len(values)
+    # One value in every row? Compared, not hashed (ids and numbers differ row to row).
+    if name not in _DISTINCT and values.count(first) == count:
         if first is None:  # no row gives the field
-            return Column([""] * len(values), True, [])
-        return Column([first] * len(values), True, [first]) if type(first) is str else None
+            return Column([""] * count, True, [], count)
+        return Column([first] * count, True, [first], 0) if type(first) is str else None
+    missing = 0 if name in _DISTINCT else values.count(None)  # required: None fails below
     given = values
-    if None in values:  # rows that leave the field out (a null was ruled out by the count)
+    if missing:  # a null among them is found by the keys' count (see records)
         given = [value for value in values if value is not None]
         values = ["" if value is None else value for value in values]
-    return Column(values, False, given) if _STRINGS.issuperset(map(type, given)) else None
+    if not _STRINGS.issuperset(map(type, given)):
+        return None
+    return Column(values, False, given, missing)
 
 
 def _inherited(times: Column, default: int) -> list[int]:
