@@ -100,10 +100,11 @@ def upload(b: Backend, batches: list[list[dict[str, str]]]) -> list[dict[str, An
     return [b.make("apikey", make_body(rows), entry(b, "make")).body() for rows in batches]
 
 
-def both_roads(batches: list[list[dict[str, str]]], monkeypatch: pytest.MonkeyPatch) -> None:
+def both_roads(batches: list[list[dict[str, Any]]]) -> None:
+    """The batches uploaded as the emulator does, and again forced down the row road."""
     fast = backend()
     reports = upload(fast, batches)
-    with monkeypatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr(columns, "records", lambda *_: None)
         patch.setattr(Dialer, "_enqueue_one_window", Dialer._enqueue_each)
         slow = backend()
@@ -115,8 +116,7 @@ def both_roads(batches: list[list[dict[str, str]]], monkeypatch: pytest.MonkeyPa
 def test_any_batches_leave_the_same_state_on_both_roads(
     batches: list[list[dict[str, str]]],
 ) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        both_roads(batches, monkeypatch)
+    both_roads(batches)
 
 
 @given(st.lists(CLEAN_ROW, min_size=1, max_size=40, unique_by=same_number))
@@ -127,8 +127,7 @@ def test_a_clean_batch_of_new_numbers_takes_the_column_road_to_the_same_records(
     job = Job(1, "apikey", "make", 0.0, 1)
     made = columns.records(rows, b.accounts["apikey"].scenarios, job, 1, {})
     assert made is not None and len(made) == len(rows)
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        both_roads([rows], monkeypatch)
+    both_roads([rows])
 
 
 SLIPPED_ROW = st.builds(lambda r, slips: {**r, **slips}, CLEAN_ROW, SLIPS.filter(bool))
@@ -141,34 +140,23 @@ BREAKS = st.fixed_dictionaries({}, optional={
 BROKEN_ROW = st.builds(lambda r, breaks: {**r, **breaks}, CLEAN_ROW, BREAKS.filter(bool))
 
 
-@given(
-    st.lists(
-        st.one_of(CLEAN_ROW, SLIPPED_ROW),
-        min_size=1,
-        max_size=40,
-        unique_by=same_number,
-    )
-)
+def batch_of(rows: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Clean rows mixed with ``rows``, each of its own number."""
+    return st.lists(st.one_of(CLEAN_ROW, rows), min_size=1, max_size=40, unique_by=same_number)
+
+
+@given(batch_of(SLIPPED_ROW))
 def test_a_batch_with_slips_to_lint_leaves_the_same_state_on_both_roads(
     rows: list[dict[str, Any]],
 ) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        both_roads([rows], monkeypatch)
+    both_roads([rows])
 
 
-@given(
-    st.lists(
-        st.one_of(CLEAN_ROW, BROKEN_ROW),
-        min_size=1,
-        max_size=40,
-        unique_by=same_number,
-    )
-)
+@given(batch_of(BROKEN_ROW))
 def test_a_batch_with_rows_make_row_refuses_leaves_the_same_state_on_both_roads(
     rows: list[dict[str, Any]],
 ) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        both_roads([rows], monkeypatch)
+    both_roads([rows])
 
 
 @given(st.one_of(ANY_ROW, BROKEN_ROW))
