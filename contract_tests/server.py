@@ -47,7 +47,12 @@ class ServerError(AssertionError):
 
 
 class MockServer:
-    """One emulator for a whole session; :meth:`clear` gives each test a fresh one."""
+    """One emulator for a whole session; :meth:`clear` gives each test a fresh one.
+
+    ``app_factory`` builds the application (the emulator's by default). A route it adds
+    answers with the emulator's error bodies, and reports a bug to :meth:`check`, when its
+    handler is wrapped in ``mockserver.server.app.guarded``, as every route of ours is.
+    """
 
     def __init__(
         self,
