@@ -195,8 +195,7 @@ class Backend:
         job.lines = job.ok = 1
         self._insert(account, job, record)
         self.dialer.enqueue(account, record, now, now)
-        if self.store is not None:
-            self.store.flush()  # durable before the answer leaves
+        self.flush()  # durable before the answer leaves
         return {"QUERY_ID": job.id, "QUERY_COUNT": 1}
 
     def cdr(self, api_key: str, fields: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:

@@ -1,11 +1,11 @@
 """A clean make batch's records, built column by column.
 
-Nearly every 1000-row batch arrives valid (the whole request passed the compiled
-schema), clean (documented fields holding strings: nothing to lint), with no number
-given twice and none the account already holds. Such a batch needs no decision per
-row: each field is read for every row at once by ``map`` (a loop in C), and most fields
-hold one value in every row (the same times, scenario, maxcount, variables), which is
-then converted, checked and interned once. The records come from one ``map`` over the
+Nearly every 1000-row batch arrives valid, clean (documented fields holding strings:
+nothing to lint), with no number given twice and none the account already holds. Such a
+batch needs no decision per row: each field is read for every row at once by ``map`` (a
+loop in C) and checked against ``make.row``'s rule for it, and most fields hold one value
+in every row (the same times, scenario, maxcount, variables), which is then converted,
+checked and interned once. The records come from one ``map`` over the
 columns. The row-by-row road (:func:`.rows.make_rows`) costs several times as much, and
 is kept for every other batch: it explains each row it refuses, skips or lints. The two
 build the same records (``tests/test_columns.py`` holds them to it).

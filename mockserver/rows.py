@@ -98,22 +98,21 @@ def _cross_field_errors(
 
 
 def make_rows(
-    data: list[Any], scenarios: Scenarios, job: Job, checked: bool = False, strings: bool = False
+    data: list[Any], scenarios: Scenarios, job: Job, strings: bool = False
 ) -> Iterator[tuple[int, Record | None, list[FieldError]]]:
     """Each row checked on its own, times inherited from the previous row that gave them.
 
     Inheritance (the vendor's ``**`` footnote): a row that gives no
     ``statdialertime``/``stopdialertime`` takes the last valid value given by an
     earlier row of the batch; the first row defaults to 10:00:00/19:00:00.
-    ``checked``: every row is already known to pass ``make.row``; ``strings``: every value
-    of every row is a string.
+    ``strings``: every value of every row is a string.
     """
     row_check = validator("make.row")
     valid = row_check.is_valid
     names = ("statdialertime", "stopdialertime")
     start, stop = DEFAULT_START, DEFAULT_STOP
     for index, row in enumerate(data):
-        if checked or valid(row):
+        if valid(row):
             errors: list[FieldError] = []
             bad: Container[str] = ()
         else:

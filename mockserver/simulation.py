@@ -65,9 +65,7 @@ class Dialer:
     def enqueue_batch(self, account: AccountState, records: list[Record], now: float) -> None:
         """Queues freshly stored records, in order; those sharing a window share one window
         computation and one bucket (a batch's rows mostly share one)."""
-        if len(records) == 1:  # a newcall
-            self.enqueue(account, records[0], now, now)
-        elif _one_window(records):
+        if _one_window(records):
             self._enqueue_one_window(account, records, now)
         else:
             self._enqueue_each(account, records, now)

@@ -170,9 +170,8 @@ def field_checks(name: str) -> FieldChecks | None:
     each distinct value once. None for a schema of any other shape.
     """
     schema = schemas.load(name)
-    if set(schema) - _ANNOTATIONS != {"type", "required", "properties"} or schema["type"] != (
-        "object"
-    ):
+    keywords = set(schema) - _ANNOTATIONS
+    if keywords != {"type", "required", "properties"} or schema["type"] != "object":
         return None
     checks = {
         field: jsonschema_rs.validator_for(
