@@ -141,9 +141,9 @@ def newcall_row(
 
     ``strings``: every value is known to be a string already.
     """
-    errors = validator("newcall.request").errors(fields)
-    if errors:
-        return None, errors
+    check = validator("newcall.request")
+    if not check.is_valid(fields):
+        return None, check.errors(fields)
     # Checked: each time is a time of day, "" or null, and the last two mean "not given".
     given_start, given_stop = fields.get("timestart"), fields.get("timestop")
     start: int | None = None

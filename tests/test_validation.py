@@ -50,3 +50,10 @@ def test_a_missing_field_is_named() -> None:
     assert [str(e) for e in errors] == [
         "UUID: required field is missing", "name: required field is missing",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(schemas.load_all()))
+def test_the_compiled_validators_check_schemas_with_every_reference_inlined(name: str) -> None:
+    from mockserver.validation import _inlined
+
+    assert "$ref" not in repr(_inlined(name))

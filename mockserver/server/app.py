@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 
 from aiohttp import web
 
@@ -44,6 +45,10 @@ def guarded(handler: Handler) -> Handler:
     :func:`no_route`, behind the same guard, so they answer the same error bodies.
     """
 
+    # A handler marked ``takes_backend`` (the vendor's methods) is given the backend looked
+    # up here, rather than looking it up again: three Python calls a request.
+    takes_backend = getattr(handler, "takes_backend", False)
+
     async def guard(request: web.Request) -> web.StreamResponse:
         try:
             backend = request.app[BACKEND]
@@ -51,8 +56,11 @@ def guarded(handler: Handler) -> Handler:
             if refused is not None:
                 return refused
             if not backend.faults.active:  # the usual run: straight to the handler
+                if takes_backend:
+                    return await handler(request, backend)  # type: ignore[call-arg]
                 return await handler(request)
-            return await inject_faults(request, handler, backend)
+            bound = partial(handler, backend=backend) if takes_backend else handler
+            return await inject_faults(request, bound, backend)
         except ApiError as exc:
             return render.error(exc)
         except web.HTTPException as exc:

@@ -24,6 +24,10 @@ def error(exc: ApiError) -> web.Response:
 
 def http_error(exc: web.HTTPException, request: web.Request) -> web.Response:
     """Turns aiohttp's own refusals (404, 405, 413) into the error body."""
+    return ok(http_error_body(exc, request), exc.status)
+
+
+def http_error_body(exc: web.HTTPException, request: web.Request) -> dict[str, Any]:
     if isinstance(exc, web.HTTPRequestEntityTooLarge):
         limit = request.client_max_size
         code, message = "body_too_large", f"body: larger than the limit of {limit} bytes"
@@ -34,4 +38,4 @@ def http_error(exc: web.HTTPException, request: web.Request) -> web.Response:
         code, message = "not_found", f"{request.path}: no such route"
     else:
         code, message = exc.reason.lower().replace(" ", "_"), exc.text or exc.reason
-    return ok(error_body(code, message), exc.status)
+    return error_body(code, message)

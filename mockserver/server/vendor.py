@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from .. import jsonio
 from ..backend import Backend
 from ..errors import ApiError, MethodNotAllowed, NotFound
 from ..journal import Entry
@@ -18,8 +19,10 @@ from .parsing import multipart, read_fields, read_form, refuse_oversized
 
 METHODS = ("make", "newcall", "cdr")
 #: A method's handler proper: the request, the backend, its journal entry, and the body
-#: (bytes) or, for a method that reads fields, the fields; it answers without awaiting.
-Inner = Callable[[web.Request, Backend, Entry, Any], web.Response]
+#: (bytes) or, for a method that reads fields, the fields; it answers without awaiting,
+#: with the data of its JSON answer and the status.
+Inner = Callable[[web.Request, Backend, Entry, Any], tuple[Any, int]]
+_JSON = "application/json"
 
 
 def start_entry(request: web.Request, backend: Backend, operation: str, body: bytes) -> Entry:
@@ -37,17 +40,17 @@ def start_entry(request: web.Request, backend: Backend, operation: str, body: by
 
 def journalled(
     operation: str, fields: bool = False
-) -> Callable[[Inner], Callable[[web.Request], Awaitable[web.Response]]]:
+) -> Callable[[Inner], Callable[[web.Request, Backend], Awaitable[web.Response]]]:
     """Records the request, its contract warnings and its answer in the journal.
 
     ``inner`` is given the raw body, or with ``fields`` the request's fields (query string
     and body together, read as PHP reads them). One coroutine for the whole request: the
     waiting (the body, a multipart form) happens here, and ``inner`` runs straight through.
+    The handler takes the request and the backend, which :func:`~.app.guarded` passes it.
     """
 
-    def wrap(inner: Inner) -> Callable[[web.Request], Awaitable[web.Response]]:
-        async def handler(request: web.Request) -> web.Response:
-            backend = request.app[BACKEND]
+    def wrap(inner: Inner) -> Callable[[web.Request, Backend], Awaitable[web.Response]]:
+        async def handler(request: web.Request, backend: Backend) -> web.Response:
             refused: web.HTTPRequestEntityTooLarge | None = None
             body, form_body = b"", False
             try:
@@ -67,19 +70,22 @@ def journalled(
                     raise refused
                 if fields:
                     form = await read_form(request) if form_body else None
-                    response = inner(request, backend, entry, _fields(request, entry, body, form))
+                    given = _fields(request, entry, body, form)
+                    data, status = inner(request, backend, entry, given)
                 else:
-                    response = inner(request, backend, entry, body)
+                    data, status = inner(request, backend, entry, body)
             except ApiError as exc:
-                response = render.error(exc)
+                data, status = render.error_body(exc.code, exc.message), exc.status
             except web.HTTPRequestEntityTooLarge as exc:  # also raised by the multipart reader
                 entry.warn("body_too_large", "(body)", "the body is over the limit")
-                response = render.http_error(exc, request)
-            answer = response.body
-            entry.finish(response.status, answer.decode() if answer else "")
-            response.headers["X-Mock-Journal-Id"] = str(entry.id)
-            return response
+                data, status = render.http_error_body(exc, request), exc.status
+            answer = jsonio.dumps(data)
+            entry.finish(status, answer.decode())
+            # One headers mapping, built once: no header is set after the response exists.
+            headers = {"Content-Type": _JSON, "X-Mock-Journal-Id": str(entry.id)}
+            return web.Response(body=answer, status=status, headers=headers)
 
+        handler.takes_backend = True  # type: ignore[attr-defined]  # given by guarded()
         return handler
 
     return wrap
@@ -97,7 +103,7 @@ def _fields(
 
 
 @journalled("make")
-def make(request: web.Request, backend: Backend, entry: Entry, body: bytes) -> web.Response:
+def make(request: web.Request, backend: Backend, entry: Entry, body: bytes) -> tuple[Any, int]:
     if request.content_type != "application/json":
         entry.warn(
             "content_type",
@@ -105,27 +111,27 @@ def make(request: web.Request, backend: Backend, entry: Entry, body: bytes) -> w
             f"make is documented as application/json, got {request.content_type!r}",
         )
     report = backend.make(request.match_info["api_key"], body, entry)
-    return render.ok(report.body(), report.status)
+    return report.body(), report.status
 
 
 @journalled("newcall", fields=True)
 def newcall(
     request: web.Request, backend: Backend, entry: Entry, fields: dict[str, Any]
-) -> web.Response:
-    return render.ok(backend.newcall(request.match_info["api_key"], fields, entry))
+) -> tuple[Any, int]:
+    return backend.newcall(request.match_info["api_key"], fields, entry), 200
 
 
 @journalled("cdr", fields=True)
 def cdr(
     request: web.Request, backend: Backend, entry: Entry, fields: dict[str, Any]
-) -> web.Response:
-    return render.ok(backend.cdr(request.match_info["api_key"], fields, entry))
+) -> tuple[Any, int]:
+    return backend.cdr(request.match_info["api_key"], fields, entry), 200
 
 
 @journalled("unknown")
 def unknown_method(
     request: web.Request, backend: Backend, entry: Entry, body: bytes
-) -> web.Response:
+) -> tuple[Any, int]:
     backend.account(request.match_info["api_key"])
     method = request.match_info["method"]
     if method in METHODS:
