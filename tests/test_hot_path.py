@@ -240,8 +240,11 @@ def test_the_split_form_reader_reads_what_the_pair_reader_reads(form: str) -> No
     elif form.isascii() and "%" not in form:
         names = [name for name, _ in pairs]
         parts = form.split("&")
-        assert len(set(names)) < len(names) or len(pairs) < len(parts) or "" in parts or any(
-            "=" not in part for part in parts
+        assert (
+            len(set(names)) < len(names)
+            or len(pairs) < len(parts)
+            or "" in parts
+            or any("=" not in part for part in parts)
         )
 
 
