@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 BODY_LIMIT = 4096
@@ -24,40 +24,91 @@ class ContractWarning:
     message: str
 
 
-@dataclass(slots=True, eq=False)
 class Entry:
-    id: int
-    at: float  # emulator time
-    method: str
-    path: str
-    api_key: str
-    operation: str
-    query: dict[str, str]
-    body: str
-    status: int = 0
-    response: str = ""
-    warnings: list[ContractWarning] = field(default_factory=list)
-    dropped_warnings: int = 0
+    """One request: what came in, the contract slips found in it, and what went out.
+
+    Built on every request to the vendor's methods, so it keeps the raw bytes and decodes
+    them when the journal is read: a newcall's entry costs no text copies, no warning
+    list until the first warning, and little to free when the ring drops it.
+    """
+
+    __slots__ = (
+        "_body",
+        "_body_size",
+        "_response",
+        "api_key",
+        "at",
+        "dropped_warnings",
+        "id",
+        "method",
+        "operation",
+        "path",
+        "query",
+        "status",
+        "warnings",
+    )  # fmt: skip
+
+    def __init__(
+        self, id: int, at: float, method: str, path: str, api_key: str, operation: str,
+        query: dict[str, str], body: bytes = b"",
+    ) -> None:  # fmt: skip
+        self.id = id
+        self.at = at  # emulator time
+        self.method = method
+        self.path = path
+        self.api_key = api_key
+        self.operation = operation
+        self.query = query
+        self._body = body[:BODY_LIMIT]  # the same object when it is short
+        self._body_size = len(body)
+        self.status = 0
+        self._response: bytes | str = b""
+        #: A shared empty tuple until the first warning: most requests have none.
+        self.warnings: list[ContractWarning] | tuple[()] = ()
+        self.dropped_warnings = 0
+
+    @property
+    def body(self) -> str:
+        return _clip(self._body.decode("utf-8", "replace"), self._body_size)
+
+    @property
+    def response(self) -> str:
+        answer = self._response
+        return answer if isinstance(answer, str) else answer.decode("utf-8", "replace")
 
     def warn(self, code: str, field_name: str, message: str) -> None:
-        if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(ContractWarning(code, field_name, message))
+        warnings = self.warnings
+        if not isinstance(warnings, list):
+            warnings = self.warnings = []
+        if len(warnings) < MAX_WARNINGS:
+            warnings.append(ContractWarning(code, field_name, message))
             return
         if not self.dropped_warnings:
-            self.warnings.append(ContractWarning("warnings_truncated", "(request)", ""))
+            warnings.append(ContractWarning("warnings_truncated", "(request)", ""))
         self.dropped_warnings += 1
-        self.warnings[
+        warnings[
             -1
         ].message = (
             f"{self.dropped_warnings} more warnings not kept (at most {MAX_WARNINGS} per request)"
         )
 
-    def finish(self, status: int, response: str) -> None:
+    def finish(self, status: int, response: bytes) -> None:
+        """The answer's status and body (UTF-8), kept as bytes while they are short."""
         self.status = status
-        self.response = _clip(response, len(response))
+        if len(response) <= BODY_LIMIT:  # as many characters at most: nothing to clip
+            self._response = response
+        else:
+            text = response.decode("utf-8", "replace")
+            self._response = _clip(text, len(text))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "id": self.id, "at": self.at, "method": self.method, "path": self.path,
+            "api_key": self.api_key, "operation": self.operation, "query": self.query,
+            "body": self.body, "status": self.status, "response": self.response,
+            "warnings": [asdict(w) for w in self.warnings],
+            "dropped_warnings": self.dropped_warnings,
+        }  # fmt: skip
 
 
 def _clip(text: str, size: int) -> str:
@@ -94,8 +145,7 @@ class Journal:
         query: dict[str, str],
         body: bytes,
     ) -> Entry:
-        text = _clip(body[:BODY_LIMIT].decode("utf-8", "replace"), len(body))
-        entry = Entry(next(self._ids), at, method, path, api_key, operation, query, text)
+        entry = Entry(next(self._ids), at, method, path, api_key, operation, query, body)
         self._entries.append(entry)
         return entry
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import cast
 
 from aiohttp import web
 
@@ -41,7 +42,7 @@ async def inject_faults(
         entry = _journalled(backend, response)
         if entry is None:  # answered before journalling (a 404): keep the fault visible anyway
             entry = _entry(request, backend, method or "", fault)
-            entry.finish(response.status, "")
+            entry.finish(response.status, b"")
         else:
             entry.warn("fault_injected", "(transport)", fault.describe())
         return response
@@ -49,11 +50,11 @@ async def inject_faults(
     if fault.drop:
         assert request.transport is not None
         request.transport.close()
-        entry.finish(0, "")
+        entry.finish(0, b"")
         raise asyncio.CancelledError  # nothing is written to a closed connection
     body = render.error_body("injected_fault", f"{fault.describe()} (faults.vendor)")
     response = render.ok(body, fault.status)
-    entry.finish(response.status, response.text or "")
+    entry.finish(response.status, cast(bytes, response.body))  # render.ok: bytes
     response.headers["X-Mock-Journal-Id"] = str(entry.id)
     return response
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from aiohttp import web
 
 from .. import batchfile
@@ -44,7 +46,7 @@ async def upload(request: web.Request) -> web.Response:
         entry.warn("malformed_body", "(file)", problem)
         report = MakeReport(400, 0, errorcode="5")
     response = render.ok({**report.body(), "format": kind}, report.status)
-    entry.finish(response.status, response.text or "")
+    entry.finish(response.status, cast(bytes, response.body))  # render.ok: bytes
     response.headers["X-Mock-Journal-Id"] = str(entry.id)
     return response
 

@@ -80,7 +80,7 @@ def journalled(
                 entry.warn("body_too_large", "(body)", "the body is over the limit")
                 data, status = render.http_error_body(exc, request), exc.status
             answer = jsonio.dumps(data)
-            entry.finish(status, answer.decode())
+            entry.finish(status, answer)
             # One headers mapping, built once: no header is set after the response exists.
             headers = {"Content-Type": _JSON, "X-Mock-Journal-Id": str(entry.id)}
             return web.Response(body=answer, status=status, headers=headers)
