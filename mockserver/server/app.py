@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
@@ -113,6 +114,35 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         store.close()
 
 
+#: The vendor's methods and the HTTP methods each answers, the busiest first.
+VENDOR_ROUTES = (
+    ("newcall", vendor.newcall, ("GET", "POST")),
+    ("cdr", vendor.cdr, ("GET", "POST")),
+    ("make", vendor.make, ("POST",)),
+)
+#: Keys whose paths need no escaping: their accounts get routes of their own.
+PLAIN_KEY = re.compile(r"[A-Za-z0-9.~-][A-Za-z0-9._~-]*")
+
+
+class AccountPath(web.PlainResource):
+    """One account's path to one method (``/apikey/newcall``), for the accounts known at
+    start: the router finds it with one dict lookup by the whole path, where the pattern
+    route ``/{api_key}/newcall`` costs a walk up the path and a regular expression
+    (callgrind: 11,000 instructions, 3 % of a newcall). It matches with the same
+    ``api_key`` as the pattern would, so the handlers cannot tell them apart; an account
+    added later is served by the pattern routes, and one removed gets the same error from
+    either.
+    """
+
+    def __init__(self, path: str, api_key: str) -> None:
+        super().__init__(path)
+        self._whole = path
+        self._api_key = api_key
+
+    def _match(self, path: str) -> dict[str, str] | None:  # what Resource.resolve asks
+        return {"api_key": self._api_key} if path == self._whole else None
+
+
 def add_routes(app: web.Application) -> None:
     # Control routes come first: an api key never starts with '_', so they never clash.
     router = app.router
@@ -137,13 +167,22 @@ def add_routes(app: web.Application) -> None:
     router.add_get("/_mock/cdr", guarded(overview.cdr))
     router.add_post("/_mock/upload", guarded(upload.upload))
     router.add_post("/_mock/fire", guarded(upload.fire_traffic))
+    methods = [(name, guarded(handler), verbs) for name, handler, verbs in VENDOR_ROUTES]
+    for account in app[BACKEND].config.accounts:  # the accounts known at start
+        if PLAIN_KEY.fullmatch(account.api_key):
+            for slash in ("", "/"):
+                for name, handler, verbs in methods:
+                    resource = AccountPath(f"/{account.api_key}/{name}{slash}", account.api_key)
+                    router.register_resource(resource)
+                    for verb in verbs:
+                        resource.add_route(verb, handler)
     key = "/{api_key:[^/_][^/]*}"
-    # aiohttp tries the routes under "/" in this order: the busiest first.
+    # Any account's key, one added later included. aiohttp tries the routes under "/" in
+    # this order: the busiest first.
     for slash in ("", "/"):
-        for name, handler in (("newcall", vendor.newcall), ("cdr", vendor.cdr)):
-            router.add_get(f"{key}/{name}{slash}", guarded(handler), allow_head=False)
-            router.add_post(f"{key}/{name}{slash}", guarded(handler))
-        router.add_post(f"{key}/make{slash}", guarded(vendor.make))
+        for name, handler, verbs in methods:
+            for verb in verbs:
+                router.add_route(verb, f"{key}/{name}{slash}", handler)
     router.add_get(key + "/recordings/{token:[0-9]+-[0-9a-f]+}.wav", guarded(vendor.recording))
     router.add_route("*", key + "/{method:[^/]+}{slash:/?}", guarded(vendor.unknown_method))
     router.add_route("*", "/{path:.*}", guarded(no_route))  # last: what nothing else matched
