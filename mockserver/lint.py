@@ -141,7 +141,7 @@ def newcall(entry: Entry, fields: dict[str, Any]) -> bool:
     and no further call: a newcall runs this on every request.
     """
     strings = _STRINGS.issuperset(map(type, fields.values()))
-    if not (strings and fields.keys() <= _NEWCALL_KNOWN):
+    if not (strings and _NEWCALL_KNOWN.issuperset(fields)):
         unknown_fields(entry, fields, NEWCALL_FIELDS, "")
         numbers_for_strings(entry, fields, NEWCALL_FIELDS, "")
     row_id = fields.get("id", "0")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from operator import methodcaller
 from typing import Any
 
 from aiohttp import web
@@ -69,23 +68,17 @@ def read_fields(
 
 
 def _form_dict(content_type: str, body: bytes) -> dict[str, str] | None:
-    """A plain form's fields, split in C: None unless the body is an urlencoded form of
-    ASCII ``name=value`` parts, no name twice, nothing percent-encoded (then
-    :func:`_body_pairs` reads it, to the same fields)."""
-    if content_type != "application/x-www-form-urlencoded" or not body.isascii():
-        return None
-    text = body.decode("ascii")
-    if "%" in text or text.lstrip()[:1] in ("", "{"):  # blank, or JSON (read as JSON)
-        return None
-    parts = text.replace("+", " ").split("&")
+    """A form's fields straight into a dict: None unless the body is a UTF-8 urlencoded
+    form that gives no name twice (then :func:`_body_pairs` reads it, and names the
+    repeats)."""
+    if content_type != "application/x-www-form-urlencoded" or body.lstrip()[:1] in (b"", b"{"):
+        return None  # blank, or JSON whatever its Content-Type says (read as JSON)
     try:
-        fields = dict(map(_NAME_VALUE, parts))  # a part without '=' is refused by dict()
-    except ValueError:
+        pairs = query_to_pairs(body.decode("utf-8"))
+    except UnicodeDecodeError:
         return None
-    return fields if len(fields) == len(parts) else None
-
-
-_NAME_VALUE = methodcaller("split", "=", 1)
+    fields = dict(pairs)
+    return fields if len(fields) == len(pairs) else None
 
 
 def _body_pairs(content_type: str, body: bytes) -> tuple[list[tuple[str, Any]], list[str]]:
