@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import statistics
 import tempfile
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -90,22 +91,35 @@ def _in_turns(
 ) -> list[dict[str, object]]:
     """Each server's figure, the emulator and the bare handler taking turns ``rounds`` times.
 
-    The machine is shared and one run can move by 15-40 %; turns taken side by side, and
-    the median of each, give a ratio the neighbours do not decide. The peers run once.
+    The machine is shared and one run can move by 15-40 %. Each emulator turn is paired
+    with the bare handler's turn right after it, and the ratio of each pair is taken: a
+    neighbour who slows both halves of a pair moves neither ratio. The emulator's row
+    keeps the median of the pair ratios (``pair_rps_ratio``, ``pair_p50_ratio``); each
+    server's row is its median turn. The peers run once.
     """
     turns: dict[str, list[dict[str, object]]] = {name: [] for name in servers}
     paired = [name for name in ("emulator", "bare aiohttp") if name in servers]
     order = paired * rounds + [name for name in servers if name not in paired]
     for name in order:
         turns[name].append(measure(name, servers[name]))
+    pairs = list(zip(turns.get("emulator", []), turns.get("bare aiohttp", []), strict=False))
     rows = []
-    for found in turns.values():
-        found.sort(key=lambda row: row["rps"])  # type: ignore[arg-type,return-value]
-        median = dict(found[len(found) // 2])
+    for name, found in turns.items():
+        by_rps = sorted(found, key=lambda row: row["rps"])  # type: ignore[arg-type,return-value]
+        median = dict(by_rps[len(by_rps) // 2])
         if len(found) > 1:
             median["turns_rps"] = [row["rps"] for row in found]
+        if name == "emulator" and len(pairs) > 1:
+            rps, p50 = _pair_ratios(pairs, "rps"), _pair_ratios(pairs, "p50_ms")
+            median["pair_rps_ratios"] = [round(r, 3) for r in rps]
+            median["pair_rps_ratio"] = statistics.median(rps)
+            median["pair_p50_ratio"] = statistics.median(p50)
         rows.append(median)
     return rows
+
+
+def _pair_ratios(pairs: list[tuple[dict[str, object], dict[str, object]]], key: str) -> list[float]:
+    return [float(ours[key]) / float(bare[key]) for ours, bare in pairs]  # type: ignore[arg-type]
 
 
 def bench_make(seconds: float, rounds: int = 1) -> list[dict[str, object]]:
@@ -158,6 +172,10 @@ def report(rows: list[dict[str, object]]) -> None:
         if "turns_rps" in row:
             turns = ", ".join(f"{rps:.0f}" for rps in row["turns_rps"])  # type: ignore[attr-defined]
             extra += f"  (median of turns: {turns} req/s)"
+        if "pair_rps_ratios" in row:
+            pairs = ", ".join(f"{r:.2f}" for r in row["pair_rps_ratios"])  # type: ignore[attr-defined]
+            extra += (f"; against the bare turn after each: req/s {row['pair_rps_ratio']:.2f}x "
+                      f"(pairs {pairs}), p50 {row['pair_p50_ratio']:.2f}x")  # fmt: skip
         print(f"  {row['bench']:<15} {row['server']:<13} c={row['connections']:<3} "
               f"{row['rps']:>9.1f} req/s  p50 {row['p50_ms']:.2f} ms  p99 {row['p99_ms']:.2f} ms"
               f"{extra}  errors {row['errors']}")  # fmt: skip
