@@ -55,6 +55,8 @@ class Backend:
             config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
         )
         self.journal = Journal(config.journal_size)
+        #: Set by the standalone server: see :class:`~mockserver.collector.Settler`.
+        self.settler: collector.Settler | None = None
         #: ``--db``: keeps what is accepted and what happens to it; None keeps all in memory.
         self.store: Persistence | None = None
         self.apply_config(config)
@@ -69,6 +71,8 @@ class Backend:
         for api_key in list(self.accounts):
             if api_key not in kept:
                 del self.accounts[api_key]
+                if self.settler is not None:
+                    self.settler.thaw()  # its records can now be freed
         for account in config.accounts:
             state = self.accounts.get(account.api_key)
             if state is None:
@@ -97,6 +101,8 @@ class Backend:
         self.jobs: dict[int, Job] = {}
         self.journal.clear()
         self._record_seq = 0
+        if self.settler is not None:
+            self.settler.thaw()  # the records dropped can now be freed
         self.reseed(self.seed)
 
     def reseed(self, seed: int) -> None:
@@ -150,6 +156,8 @@ class Backend:
             account.add_new(made)
         else:
             self._make_rows(account, job, data, entry)
+        if self.settler is not None:
+            self.settler.stored(job.inserted)
         self.dialer.enqueue_batch(account, job.records, now)
         self.flush()  # durable before the report leaves
         return MakeReport(200, job.lines, job.ok, job.inserted, job.errorcode, job.id)
@@ -197,6 +205,8 @@ class Backend:
         job.lines = job.ok = 1
         self._insert(account, job, record)
         self.dialer.enqueue(account, record, now, now)
+        if self.settler is not None:
+            self.settler.stored(1)
         self.flush()  # durable before the answer leaves
         return {"QUERY_ID": job.id, "QUERY_COUNT": 1}
 

@@ -31,3 +31,36 @@ def paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+class Settler:
+    """Takes the stored state out of the collector's full walks, in a process of its own.
+
+    A full walk visits every object alive, and Python starts one each time the heap has
+    grown by a quarter: `make` at 75,000 records a second paid a third of a second every
+    few seconds (a p99 of 330 ms against a p50 of 10 ms), and a tenth of its throughput.
+    Every ``every`` stored records, the settler collects what is garbage now, then moves
+    everything alive into the permanent generation (:func:`gc.freeze`), which no walk
+    visits again. Stored records and jobs refer to each other, so they can only be freed
+    by a walk: whoever drops them (a reset, an account removed) calls :meth:`thaw`, and
+    the next full walk frees them.
+
+    ``gc.freeze`` acts on the whole process, so only the standalone server (the CLI) uses
+    a settler; an emulator inside a test process leaves the host's collector alone.
+    """
+
+    def __init__(self, every: int = 100_000) -> None:
+        self.every = every
+        self._since = 0
+
+    def stored(self, count: int) -> None:
+        self._since += count
+        if self._since >= self.every:
+            self._since = 0
+            gc.collect()  # nothing that is garbage now is frozen with the rest
+            gc.freeze()
+
+    def thaw(self) -> None:
+        """Hands everything frozen back to the collector (the state was dropped)."""
+        self._since = 0
+        gc.unfreeze()
