@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import cast
 
 from aiohttp import web
 
@@ -53,10 +52,7 @@ async def inject_faults(
         entry.finish(0, b"")
         raise asyncio.CancelledError  # nothing is written to a closed connection
     body = render.error_body("injected_fault", f"{fault.describe()} (faults.vendor)")
-    response = render.ok(body, fault.status)
-    entry.finish(response.status, cast(bytes, response.body))  # render.ok: bytes
-    response.headers["X-Mock-Journal-Id"] = str(entry.id)
-    return response
+    return render.journalled(entry, body, fault.status)
 
 
 def _entry(request: web.Request, backend: Backend, method: str, fault: Fault) -> Entry:

@@ -8,10 +8,20 @@ from aiohttp import web
 
 from .. import jsonio
 from ..errors import ApiError
+from ..journal import Entry
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
     return web.Response(body=jsonio.dumps(data), status=status, content_type="application/json")
+
+
+def journalled(entry: Entry, data: Any, status: int = 200) -> web.Response:
+    """The JSON answer to a journalled request: kept in its entry, which its
+    ``X-Mock-Journal-Id`` header names (one headers mapping, built once)."""
+    body = jsonio.dumps(data)
+    entry.finish(status, body)
+    headers = {"Content-Type": "application/json", "X-Mock-Journal-Id": str(entry.id)}
+    return web.Response(body=body, status=status, headers=headers)
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from aiohttp import web
 
 from .. import batchfile
@@ -45,10 +43,7 @@ async def upload(request: web.Request) -> web.Response:
     else:
         entry.warn("malformed_body", "(file)", problem)
         report = MakeReport(400, 0, errorcode="5")
-    response = render.ok({**report.body(), "format": kind}, report.status)
-    entry.finish(response.status, cast(bytes, response.body))  # render.ok: bytes
-    response.headers["X-Mock-Journal-Id"] = str(entry.id)
-    return response
+    return render.journalled(entry, {**report.body(), "format": kind}, report.status)
 
 
 async def fire_traffic(request: web.Request) -> web.Response:

@@ -9,7 +9,6 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from .. import jsonio
 from ..backend import Backend
 from ..errors import ApiError, MethodNotAllowed, NotFound
 from ..journal import Entry
@@ -22,7 +21,6 @@ METHODS = ("make", "newcall", "cdr")
 #: (bytes) or, for a method that reads fields, the fields; it answers without awaiting,
 #: with the data of its JSON answer and the status.
 Inner = Callable[[web.Request, Backend, Entry, Any], tuple[Any, int]]
-_JSON = "application/json"
 
 
 def start_entry(request: web.Request, backend: Backend, operation: str, body: bytes) -> Entry:
@@ -79,11 +77,7 @@ def journalled(
             except web.HTTPRequestEntityTooLarge as exc:  # also raised by the multipart reader
                 entry.warn("body_too_large", "(body)", "the body is over the limit")
                 data, status = render.http_error_body(exc, request), exc.status
-            answer = jsonio.dumps(data)
-            entry.finish(status, answer)
-            # One headers mapping, built once: no header is set after the response exists.
-            headers = {"Content-Type": _JSON, "X-Mock-Journal-Id": str(entry.id)}
-            return web.Response(body=answer, status=status, headers=headers)
+            return render.journalled(entry, data, status)
 
         handler.takes_backend = True  # type: ignore[attr-defined]  # given by guarded()
         return handler
