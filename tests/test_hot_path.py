@@ -220,33 +220,3 @@ def test_job_ids_are_drawn_as_random_randrange_draws_them(seed: int, digits: int
         if job_id not in expected:  # an id still held is drawn again
             expected.append(job_id)
     assert drawn == expected
-
-
-@given(st.text(alphabet="ab=&+%20 {é", max_size=30))
-@example(' {"a": "b=c"}')
-def test_the_form_reader_straight_to_a_dict_reads_what_the_pair_reader_reads(form: str) -> None:
-    """A form read straight into a dict has the fields the pair reader gives, and the
-    reader steps aside (None) exactly when a name is given twice: the pair reader names it."""
-    from mockserver.server.parsing import _body_pairs, _form_dict
-
-    body = form.encode()
-    found = _form_dict("application/x-www-form-urlencoded", body)
-    if not form.strip() or form.lstrip().startswith("{"):  # nothing, or read as JSON
-        assert found is None
-        return
-    pairs, _ = _body_pairs("application/x-www-form-urlencoded", body)
-    names = [name for name, _ in pairs]
-    if len(set(names)) < len(names):
-        assert found is None
-    else:
-        assert found == dict(pairs)
-
-
-def test_a_form_with_a_name_twice_is_left_to_the_pair_reader() -> None:
-    from mockserver.server.parsing import _form_dict
-
-    assert _form_dict("application/x-www-form-urlencoded", b"phone=1&phone=2") is None
-    assert _form_dict("application/x-www-form-urlencoded", b"phone=1&name=2") == {
-        "phone": "1",
-        "name": "2",
-    }

@@ -45,18 +45,14 @@ def read_fields(
     As in PHP, a repeated name keeps its last value and body fields override the
     query string's.
     """
-    query_string = request.query_string
-    if not query_string and form is None:  # the usual request: a form body alone
-        found = _form_dict(request.content_type, body)
-        if found is not None:
-            return found, []
-    pairs: list[tuple[str, Any]] = list(request.query.items()) if query_string else []
+    pairs: list[tuple[str, Any]] = []
     repeated: list[str] = []
     if form is not None:
-        pairs += [(k, v if isinstance(v, str) else v.filename) for k, v in form.items()]
-    elif body.strip():
-        body_pairs, repeated = _body_pairs(request.content_type, body)
-        pairs += body_pairs
+        pairs = [(k, v if isinstance(v, str) else v.filename) for k, v in form.items()]
+    elif body and not body.isspace():  # (isspace: no stripped copy of the body)
+        pairs, repeated = _body_pairs(request.content_type, body)
+    if request.query_string:  # rare: a newcall or cdr sent with a query string
+        pairs = [*request.query.items(), *pairs]
     fields = dict(pairs)
     if len(fields) < len(pairs):  # a name given twice (the dict kept its last value)
         seen: set[str] = set()
@@ -65,20 +61,6 @@ def read_fields(
                 repeated.append(key)
             seen.add(key)
     return fields, repeated
-
-
-def _form_dict(content_type: str, body: bytes) -> dict[str, str] | None:
-    """A form's fields straight into a dict: None unless the body is a UTF-8 urlencoded
-    form that gives no name twice (then :func:`_body_pairs` reads it, and names the
-    repeats)."""
-    if content_type != "application/x-www-form-urlencoded" or body.lstrip()[:1] in (b"", b"{"):
-        return None  # blank, or JSON whatever its Content-Type says (read as JSON)
-    try:
-        pairs = query_to_pairs(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None
-    fields = dict(pairs)
-    return fields if len(fields) == len(pairs) else None
 
 
 def _body_pairs(content_type: str, body: bytes) -> tuple[list[tuple[str, Any]], list[str]]:
