@@ -68,11 +68,11 @@ class Backend:
         """Takes a new configuration; what accounts that remain have accepted is kept."""
         self.config = config
         kept = {a.api_key for a in config.accounts}
-        for api_key in list(self.accounts):
-            if api_key not in kept:
-                del self.accounts[api_key]
-                if self.settler is not None:
-                    self.settler.thaw()  # its records can now be freed
+        removed = [api_key for api_key in self.accounts if api_key not in kept]
+        for api_key in removed:
+            del self.accounts[api_key]
+        if removed and self.settler is not None:
+            self.settler.thaw()  # their records can now be freed
         for account in config.accounts:
             state = self.accounts.get(account.api_key)
             if state is None:
