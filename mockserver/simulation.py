@@ -60,8 +60,7 @@ class Dialer:
             account.ready.append(record)
             self._dispatch(account, now)
         else:
-            record.next_at = when
-            self._bucket(account, when).append(record)
+            self._wait(account, record, when)
 
     def enqueue_batch(self, account: AccountState, records: list[Record], now: float) -> None:
         """Queues freshly stored records, in order; those sharing a window share one window
