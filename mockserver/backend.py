@@ -187,20 +187,18 @@ class Backend:
         job.errorcode = "3" if invalid else "2" if duplicates else "0"
 
     def newcall(self, api_key: str, fields: dict[str, Any], entry: Entry) -> dict[str, int]:
-        account = self.accounts.get(api_key) or self.account(api_key)
-        if "access_token" in fields:
-            self.check_token(account, fields)
+        account = self.account(api_key)
+        self.check_token(account, fields)
         strings = lint.newcall(entry, fields)
         now = self.clock.now()
         job = self._job(account, "newcall", now)  # registered only if its record is taken
         record, errors = rows.newcall_row(fields, account.scenarios, job, strings)
         if record is None:
             raise InvalidField("; ".join(map(str, errors)))
-        if record.number in account.numbers:
-            pending = account.pending(record.number, record.scenario)
-            if pending is not None:
-                entry.warn("duplicate_skipped", "phone", _duplicate(0, record, False))
-                return {"QUERY_ID": pending.job.id, "QUERY_COUNT": 0}
+        pending = account.pending(record.number, record.scenario)
+        if pending is not None:
+            entry.warn("duplicate_skipped", "phone", _duplicate(0, record, False))
+            return {"QUERY_ID": pending.job.id, "QUERY_COUNT": 0}
         self._register(account, job)
         job.lines = job.ok = 1
         self._insert(account, job, record)
