@@ -173,8 +173,8 @@ def fire(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from .fire import MAX_COUNT, Plan
-    from .fire import fire as run
+    from .loadgen.fire import MAX_COUNT, Plan
+    from .loadgen.fire import fire as run
     from .outcomes import STATUSES
     from .webhooks.settings import subscriptions
 

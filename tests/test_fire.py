@@ -8,7 +8,7 @@ import json
 from standardwebhooks import Webhook
 
 from mockserver import cli
-from mockserver.fire import Plan, Summary, fire
+from mockserver.loadgen.fire import Plan, Summary, fire
 from mockserver.validation import validator
 
 from .test_webhooks import SECRET

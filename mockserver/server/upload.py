@@ -55,7 +55,7 @@ async def fire_traffic(request: web.Request) -> web.Response:
             subscriptions([{"url": data["url"], "secret": secret}], "secret", "fire")
         except ConfigError as exc:
             raise InvalidField(exc.message) from None
-    from ..fire import Plan, fire  # the traffic generator loads only when traffic is fired
+    from ..loadgen.fire import Plan, fire  # the traffic generator loads only when traffic is fired
 
     plan = Plan(
         data["url"],

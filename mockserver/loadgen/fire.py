@@ -16,9 +16,9 @@ from typing import Any
 
 import aiohttp
 
-from . import __version__
-from .webhooks import payload, signing, synthetic
-from .webhooks.settings import Subscription
+from .. import __version__
+from ..webhooks import payload, signing, synthetic
+from ..webhooks.settings import Subscription
 
 MAX_COUNT = 1_000_000
 

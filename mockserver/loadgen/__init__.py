@@ -1,0 +1,1 @@
+"""Traffic generators that send HTTP themselves (they may import aiohttp)."""
