@@ -58,25 +58,29 @@ def judge_rows(rows: list[Any], scenarios: tuple[str, ...] = ("1",)) -> list[Row
     for index, row in enumerate(rows):
         errors = check.errors(row, f"query.data[{index}]")
         bad = {e.field.rsplit(".", 1)[-1] for e in errors}
+        row_start, row_stop = start, stop
         if isinstance(row, dict):
-            # A value that is itself valid is inherited even when its row is rejected.
+            # A value valid for its own field is inherited even when its row is rejected for
+            # another; a window that does not open before it closes is not passed on.
             if given(row.get("statdialertime")) and "statdialertime" not in bad:
-                start = seconds(row["statdialertime"])
+                row_start = seconds(row["statdialertime"])
             if given(row.get("stopdialertime")) and "stopdialertime" not in bad:
-                stop = seconds(row["stopdialertime"])
+                row_stop = seconds(row["stopdialertime"])
+        if row_start < row_stop:
+            start, stop = row_start, row_stop
         reason = str(errors[0]) if errors else ""
         scenario = ""
         if not errors:
             scenario = str(row.get("generationtype") or "") or scenarios[0]
             if scenario not in scenarios:
                 reason = f"query.data[{index}].generationtype: {scenario!r} is not a scenario"
-            elif start >= stop:
+            elif row_start >= row_stop:
                 reason = (
-                    f"query.data[{index}].statdialertime: {hms(start)} is not before "
-                    f"stopdialertime {hms(stop)}"
+                    f"query.data[{index}].statdialertime: {hms(row_start)} is not before "
+                    f"stopdialertime {hms(row_stop)}"
                 )
         key = (normalise(row["phone"]), scenario) if not reason else None
-        verdicts.append(RowVerdict(index, not reason, reason, start, stop, key))
+        verdicts.append(RowVerdict(index, not reason, reason, row_start, row_stop, key))
     return verdicts
 
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from .cdrindex import CdrIndex
 from .config import Account
+from .make.rules import Scenarios
 from .models import DIALING, PENDING, Job, Record
 from .outcomes import OutcomePicker
-from .rows import Scenarios
 
 NUMBER = attrgetter("number")
 ACTIVE = (PENDING, DIALING)  # the states in which a record blocks a duplicate

@@ -12,9 +12,8 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from . import batch, collector, columns, daytime, lint, phones, recordings, rows
+from . import collector, daytime, phones, recordings
 from .accounts import AccountState
-from .batch import MakeReport, same
 from .cdr import query as cdr_query
 from .clock import Clock
 from .config import Config
@@ -27,6 +26,11 @@ from .errors import (
 )
 from .faults import VendorFaultPlan
 from .journal import Entry, Journal
+from .make import columns, envelope, lint
+from .make.envelope import same
+from .make.report import MakeReport
+from .make.rows import duplicate, newcall_row, take_rows
+from .make.rules import given, text
 from .models import Job, Record
 from .outcomes import ForcedTable
 from .scheduler import Scheduler
@@ -125,7 +129,7 @@ class Backend:
     def check_token(self, account: AccountState, fields: dict[str, Any]) -> None:
         """newcall, cdr: no token is documented; one a client sends must match."""
         token = fields.get("access_token")
-        if rows.given(token) and not same(rows.text(token), account.config.access_token):
+        if given(token) and not same(text(token), account.config.access_token):
             raise BadAccessToken("access_token: does not match the account's token")
 
     def make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
@@ -137,7 +141,7 @@ class Backend:
 
     def _make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
         account = self.account(api_key)
-        request = batch.read(body, account.config.access_token, entry)
+        request = envelope.read(body, account.config.access_token, entry)
         if isinstance(request, MakeReport):
             return request
         return self._make_job(account, request.data, entry)
@@ -155,36 +159,12 @@ class Backend:
             job.ok = job.inserted = len(made)
             account.add_new(made)
         else:
-            self._make_rows(account, job, data, entry)
+            take_rows(account, job, data, entry, lambda made: self._insert(account, job, made))
         if self.settler is not None:
             self.settler.stored(job.inserted)
         self.dialer.enqueue_batch(account, job.records, now)
         self.flush()  # durable before the report leaves
         return MakeReport(200, job.lines, job.ok, job.inserted, job.errorcode, job.id)
-
-    def _make_rows(self, account: AccountState, job: Job, data: list[Any], entry: Entry) -> None:
-        """Row by row: each row refused or skipped is explained in the journal."""
-        clean = lint.clean_rows(data)  # nothing to say of any row: no row is looked at for it
-        batch: set[tuple[str, str]] = set()
-        invalid = duplicates = False
-        for index, record, errors in rows.make_rows(data, account.scenarios, job, strings=clean):
-            if not clean and isinstance(data[index], dict):
-                lint.row_slips(entry, data[index], index)
-            if record is None:
-                invalid = True
-                for error in errors:
-                    entry.warn("row_rejected", error.field, f"row {index + 1} rejected: {error}")
-                continue
-            job.ok += 1
-            key = (record.number, record.scenario)
-            if key in batch or account.pending(record.number, record.scenario):
-                duplicates = True
-                where = f"query.data[{index}].phone"
-                entry.warn("duplicate_skipped", where, _duplicate(index, record, key in batch))
-                continue
-            batch.add(key)
-            self._insert(account, job, record)
-        job.errorcode = "3" if invalid else "2" if duplicates else "0"
 
     def newcall(self, api_key: str, fields: dict[str, Any], entry: Entry) -> dict[str, int]:
         account = self.account(api_key)
@@ -192,12 +172,12 @@ class Backend:
         strings = lint.newcall(entry, fields)
         now = self.clock.now()
         job = self._job(account, "newcall", now)  # registered only if its record is taken
-        record, errors = rows.newcall_row(fields, account.scenarios, job, strings)
+        record, errors = newcall_row(fields, account.scenarios, job, strings)
         if record is None:
             raise InvalidField("; ".join(map(str, errors)))
         pending = account.pending(record.number, record.scenario)
         if pending is not None:
-            entry.warn("duplicate_skipped", "phone", _duplicate(0, record, False))
+            entry.warn("duplicate_skipped", "phone", duplicate(0, record, False))
             return {"QUERY_ID": pending.job.id, "QUERY_COUNT": 0}
         self._register(account, job)
         job.lines = job.ok = 1
@@ -353,11 +333,3 @@ class Backend:
         if len(accounts) > 1:
             found.sort(key=lambda pair: pair[1].seq)
         return found
-
-
-def _duplicate(index: int, spec: Record, in_batch: bool) -> str:
-    where = "an earlier row of this batch" if in_batch else "a pending call of this account"
-    return (
-        f"row {index + 1}: {spec.phone} (scenario {spec.scenario}) duplicates {where}; "
-        "counted in ok, not inserted"
-    )

@@ -9,9 +9,9 @@ from typing import Any
 from aiohttp import web
 
 from mockserver.backend import Backend
-from mockserver.batch import MakeReport
 from mockserver.config import Config
 from mockserver.journal import Entry
+from mockserver.make.report import TOO_MANY_ROWS, MakeReport, refused
 from mockserver.server.app import create_app
 from mockserver.server.driver import ClockDriver
 from mockserver.server.keys import BACKEND, DRIVER
@@ -27,7 +27,7 @@ class OffByOneAtTheLimit(Backend):
             rows = None
         if isinstance(rows, list) and len(rows) >= 1000:
             self.account(api_key)
-            return MakeReport(413, len(rows), errorcode="4")
+            return refused(TOO_MANY_ROWS, len(rows))
         return super().make(api_key, body, entry)
 
 

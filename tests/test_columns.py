@@ -1,4 +1,4 @@
-"""A clean make batch is built column by column (mockserver/columns.py) and queued in one
+"""A clean make batch is built column by column (mockserver/make/columns.py) and queued in one
 piece when its rows share a window; every other batch goes row by row. Both roads must
 leave the same state: records, indexes, queues, report, journal."""
 
@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver import columns, phones
+from mockserver import phones
 from mockserver.backend import Backend
 from mockserver.config import Account, Scenario
+from mockserver.make import columns
+from mockserver.make.rules import DEFAULT_START, DEFAULT_STOP, hms, inherit
 from mockserver.models import Job
 from mockserver.simulation import Dialer
 from mockserver.validation import field_checks, validator
@@ -236,3 +238,43 @@ def test_rows_without_times_inherit_the_last_given_on_the_column_road() -> None:
 @given(st.lists(PHONE, max_size=20))
 def test_numbers_are_normalised_in_columns_as_one_by_one(given_phones: list[str]) -> None:
     assert columns._normalised(given_phones) == list(map(phones.normalise, given_phones))
+
+
+def test_a_time_rejected_for_its_own_rule_is_not_passed_on() -> None:
+    rows = [
+        {"id": "1", "phone": "89000000001", "statdialertime": "12:00", "stopdialertime": "13:00"},
+        {"id": "2", "phone": "89000000002", "statdialertime": "14:00"},
+        {"id": "3", "phone": "89000000003"},
+    ]
+    both_roads([rows])  # the column road refuses the batch: the row road decides it
+    b = backend()
+    (body,) = upload(b, [rows])
+    assert body["report"]["ok"] == "2" and body["report"]["errorcode"] == "3"
+    windows = {r.row_id: (r.start, r.stop) for _, r in b.find_records()}
+    assert windows == {"1": (hms("12:00"), hms("13:00")), "3": (hms("12:00"), hms("13:00"))}
+
+
+def reference_windows(starts: list[str], stops: list[str]) -> tuple[Any, ...]:
+    """Row by row, as the vendor's footnote reads: a valid window is passed on, no other."""
+    last, found, refused = (DEFAULT_START, DEFAULT_STOP), [], []
+    for index, (start, stop) in enumerate(zip(starts, stops, strict=True)):
+        window = (hms(start) if start else last[0], hms(stop) if stop else last[1])
+        if window[0] < window[1]:
+            last = window
+        else:
+            refused.append(index)
+        found.append(window)
+    return [w[0] for w in found], [w[1] for w in found], refused
+
+
+WINDOW_TIMES = st.sampled_from(["", "09:00", "12:00", "13:00", "14:00"])
+
+
+@given(st.lists(st.tuples(WINDOW_TIMES, WINDOW_TIMES), max_size=12), st.integers(0, 12))
+def test_inheritance_of_any_chain_of_times_follows_the_footnote(
+    pairs: list[tuple[str, str]], copies: int
+) -> None:
+    # ``copies`` of one pair: a uniform batch, which inherit reads once instead of row by row.
+    for chain in (pairs, pairs[:1] * copies):
+        starts, stops = [p[0] for p in chain], [p[1] for p in chain]
+        assert tuple(inherit(starts, stops)) == reference_windows(starts, stops)

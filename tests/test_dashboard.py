@@ -9,8 +9,9 @@ import re
 import sys
 from typing import Any
 
-from mockserver import batchfile, overview
+from mockserver import overview
 from mockserver.errors import MalformedBody
+from mockserver.make import batchfile
 
 from .receiver import Receiver
 from .support import ROOT, Emulator, vendor_example
@@ -180,9 +181,9 @@ async def test_an_upload_to_an_unknown_account_is_a_401(emulator: Emulator) -> N
     assert status == 401 and answer["error"]["code"] == "unknown_api_key"
 
 
-def test_csv_rows_leave_empty_cells_out() -> None:
+def test_csv_rows_send_empty_cells_as_not_given() -> None:
     assert batchfile.csv_rows("id,phone,name\n1,89222220001,\n\n") == [
-        {"id": "1", "phone": "89222220001"}
+        {"id": "1", "phone": "89222220001", "name": ""}
     ]
 
 

@@ -43,10 +43,14 @@ def make_rows(draw: Any, max_size: int = 30) -> list[dict[str, Any]]:
 
 
 def expected(rows: list[dict[str, Any]]) -> list[tuple[int, str, str | None]]:
-    """A reference reading of SPEC.md: (row index, window start, stop) of each valid row."""
-    start, stop, out = "10:00:00", "19:00:00", []
+    """A reference reading of the contract: (row index, window start, stop) of each valid row.
+
+    A row's window is passed on only when it opens before it closes: a refused time is not.
+    """
+    last_start, last_stop, out = "10:00:00", "19:00:00", []
     for index, row in enumerate(rows):
         good_times = True
+        start, stop = last_start, last_stop
         for name in ("statdialertime", "stopdialertime"):
             value = row.get(name)
             if value in (None, ""):
@@ -59,6 +63,8 @@ def expected(rows: list[dict[str, Any]]) -> list[tuple[int, str, str | None]]:
         valid_phone = (
             10 <= len(phones.digits(row["phone"])) <= 15 and phones.digits(row["phone"]).isdigit()
         )
+        if start < stop:
+            last_start, last_stop = start, stop
         if valid_phone and good_times and start < stop:
             out.append((index, start, stop))
     return out

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .. import batchfile
-from ..batch import MakeReport
 from ..errors import ConfigError, InvalidField, MalformedBody
+from ..make import batchfile
+from ..make.report import NOT_A_BATCH, refused
 from ..webhooks.settings import subscriptions
 from . import render
 from .control import _json
@@ -42,7 +42,7 @@ async def upload(request: web.Request) -> web.Response:
         report = backend.make(api_key, body, entry)
     else:
         entry.warn("malformed_body", "(file)", problem)
-        report = MakeReport(400, 0, errorcode="5")
+        report = refused(NOT_A_BATCH, 0)
     return render.journalled(entry, {**report.body(), "format": kind}, report.status)
 
 

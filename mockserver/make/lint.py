@@ -10,36 +10,24 @@ from functools import cache
 from itertools import chain
 from typing import Any
 
-from .journal import Entry
+import schemas
 
-MAKE_ROW_FIELDS = (
-    "id",
-    "name",
-    "phone",
-    "UUID",
-    "var1",
-    "var2",
-    "var3",
-    "statdialertime",
-    "stopdialertime",
-    "maxcount",
-    "generationtype",
-)
-NEWCALL_FIELDS = (
-    "id",
-    "name",
-    "phone",
-    "UUID",
-    "var1",
-    "var2",
-    "var3",
-    "timestart",
-    "timestop",
-    "maxcount",
-    "generationtype",
-    "access_token",
-)
-CDR_FIELDS = ("date_from", "date_to", "to", "access_token")
+from ..journal import Entry
+
+
+def _fields(*path: str) -> tuple[str, ...]:
+    """The field names a schema documents, in its order: ``path`` leads to its properties."""
+    node = schemas.load(path[0])
+    for step in path[1:]:
+        node = node["properties"][step]
+    return tuple(node["properties"])
+
+
+MAKE_ROW_FIELDS = _fields("make.row")
+NEWCALL_FIELDS = _fields("newcall.request")
+CDR_FIELDS = _fields("cdr.request")
+ENVELOPE_FIELDS = _fields("make.envelope")
+QUERY_FIELDS = _fields("make.envelope", "query")
 
 #: Names from the other method, or the spelling people expect, mapped to the documented one.
 HINTS = {
@@ -100,7 +88,7 @@ def unknown_fields(entry: Entry, data: dict[str, Any], known: tuple[str, ...], p
         if hint is None:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             folded = [k for k in known if k.lower() == key.lower()]
-            hint = (folded or close or [None])[0]
+            hint = next(iter(folded or close), None)
         where = f"{prefix}{key}"
         message = f"unknown field {key!r} is ignored"
         if hint:

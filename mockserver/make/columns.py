@@ -8,7 +8,8 @@ in every row (the same times, scenario, maxcount, variables), which is then conv
 checked and interned once. The records come from one ``map`` over the
 columns. The row-by-row road (:func:`.rows.make_rows`) costs several times as much, and
 is kept for every other batch: it explains each row it refuses, skips or lints. The two
-build the same records (``tests/test_columns.py`` holds them to it).
+call the same rule functions (rules.py: inheritance, the window, the scenario, maxcount)
+and build the same records (``tests/test_columns.py`` holds them to it).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from operator import itemgetter
 from sys import intern
 from typing import Any, TypeVar
 
-from .models import Job, Record
-from .phones import normalise
-from .rows import DEFAULT_START, DEFAULT_STOP, Scenarios, hms
-from .validation import field_checks
+from ..models import Job, Record
+from ..phones import normalise
+from ..validation import field_checks
+from .rules import Scenarios, attempts, inherit, scenario_of
 
 T = TypeVar("T")
 _STRINGS = frozenset({str})
@@ -86,12 +87,12 @@ def records(
         if not rules.checks[name](column.given):
             return None
 
-    starts = _inherited(columns["statdialertime"], DEFAULT_START)
-    stops = _inherited(columns["stopdialertime"], DEFAULT_STOP)
-    if any(start >= stop for start, stop in _pairs(starts, stops)):
+    times = columns["statdialertime"].values, columns["stopdialertime"].values
+    starts, stops, refused = inherit(*times)
+    if refused:
         return None
     generation = columns["generationtype"]
-    scenario = {value: intern(value or scenarios.default) for value in generation.distinct()}
+    scenario = {value: scenario_of(value, scenarios) for value in generation.distinct()}
     if not all(name in scenarios.ids for name in scenario.values()):
         return None
     phones = columns["phone"].values
@@ -99,13 +100,13 @@ def records(
     if len(set(numbers)) != count or not taken.keys().isdisjoint(numbers):
         return None
     maxcount = columns["maxcount"]
-    attempts = {value: int(value or 1) for value in maxcount.distinct()}
-    # Names, CRM ids and variables repeat across a campaign's rows: interned, as rows.spec does.
+    counts = {value: attempts(value) for value in maxcount.distinct()}
+    # Names, CRM ids and variables repeat across a campaign's rows: interned, as rules.record does.
     return list(map(
         Record, range(first_seq, first_seq + count), repeat(job, count), columns["id"].values,
         columns["name"].interned(), phones, numbers, columns["UUID"].interned(),
         columns["var1"].interned(), columns["var2"].interned(), columns["var3"].interned(),
-        generation.each(scenario), starts, stops, maxcount.each(attempts),
+        generation.each(scenario), starts, stops, maxcount.each(counts),
     ))  # fmt: skip
 
 
@@ -126,28 +127,6 @@ def _column(values: list[Any], name: str) -> Column | None:
     if not _STRINGS.issuperset(map(type, given)):
         return None
     return Column(values, False, given, missing)
-
-
-def _inherited(times: Column, default: int) -> list[int]:
-    """Each row's time in seconds: its own, else the last given by an earlier row (the
-    vendor's ``**`` footnote), else ``default``."""
-    if times.same:
-        value = times.values[0]
-        return [hms(value) if value else default] * len(times.values)
-    found: list[int] = []
-    last = default
-    for value in times.values:
-        if value:
-            last = hms(value)
-        found.append(last)
-    return found
-
-
-def _pairs(starts: list[int], stops: list[int]) -> set[tuple[int, int]]:
-    """The distinct (start, stop) windows; the usual batch has one, found without a set."""
-    if starts.count(starts[0]) == len(starts) and stops.count(stops[0]) == len(stops):
-        return {(starts[0], stops[0])}
-    return set(zip(starts, stops, strict=True))
 
 
 def _normalised(phones: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ import io
 import json
 from typing import Any
 
-from .errors import MalformedBody
+from ..errors import MalformedBody
 
 CSV, JSON = "csv", "json"
 FORMATS = (CSV, JSON)
@@ -35,8 +35,8 @@ def kind_of(content_type: str, requested: str | None, data: bytes) -> str:
 def csv_rows(text: str) -> list[dict[str, str]]:
     """A header row of make's field names, then one row per record.
 
-    Empty cells are left out of the row rather than sent as "", so an empty
-    window inherits the previous row's, as the vendor's footnote says of missing values.
+    An empty cell is sent as "", which make reads as not given (:func:`.rules.given`), so
+    an empty window inherits as a missing one does (:func:`.rules.inherit`).
     """
     text = text.removeprefix("\ufeff")  # the BOM Excel puts before UTF-8
     first = next((line for line in text.splitlines() if line.strip()), None)
@@ -57,9 +57,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
             raise MalformedBody(
                 f"line {reader.line_num}: {len(cells)} cells, but the header names {len(header)}"
             )
-        rows.append(
-            {name: cell.strip() for name, cell in zip(header, cells, strict=False) if cell.strip()}
-        )
+        rows.append({name: cell.strip() for name, cell in zip(header, cells, strict=False)})
     return rows
 
 

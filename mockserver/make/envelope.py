@@ -1,5 +1,5 @@
 """Reading a make request: the envelope around the rows, the token, and the refusals of the
-whole batch with their errorcodes (1 bad token, 4 over 1000 rows, 5 not a batch)."""
+whole batch (errorcodes 1 bad token, 4 too many rows, 5 not a batch; see report.py)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,20 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from . import jsonbody, lint, rows
-from .errors import MalformedBody
-from .journal import Entry
-from .validation import validator
+import schemas
 
-MAX_ROWS = 1000
+from .. import jsonbody
+from ..errors import MalformedBody
+from ..journal import Entry
+from ..validation import validator
+from . import lint
+from .report import BAD_TOKEN, NOT_A_BATCH, TOO_MANY_ROWS, MakeReport, refused
+from .rules import text
 
-
-@dataclass(frozen=True, slots=True)
-class MakeReport:
-    status: int
-    lines: int
-    ok: int = 0
-    inserted: int = 0
-    errorcode: str = "0"
-    id: int = 0
-
-    def body(self) -> dict[str, Any]:
-        """Every value a string, as the vendor's page shows."""
-        return {
-            "report": {
-                "lines": str(self.lines),
-                "ok": str(self.ok),
-                "inserted": str(self.inserted),
-                "errorcode": self.errorcode,
-                "id": str(self.id),
-            }
-        }
+#: The most rows one batch may hold, from the envelope's schema.
+MAX_ROWS: int = schemas.load("make.envelope")["properties"]["query"]["properties"]["data"][
+    "maxItems"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,33 +34,33 @@ def read(body: bytes, token: str, entry: Entry) -> Batch | MakeReport:
         parsed = jsonbody.loads(body)
     except MalformedBody as exc:
         entry.warn("malformed_body", "(body)", exc.message)
-        return MakeReport(400, 0, errorcode="5")
+        return refused(NOT_A_BATCH, 0)
     payload = parsed.data
     for key in parsed.duplicates:
         entry.warn(
             "duplicate_key", key, f"key {key!r} appears twice in an object; the last is used"
         )
     # The envelope alone: the rows are checked where they are read (column by column for a
-    # clean batch, see columns.py; one by one otherwise).
+    # clean batch, see columns.py; one by one otherwise, see rows.py).
     envelope = validator("make.envelope")
     errors = [] if envelope.is_valid(payload) else envelope.errors(payload)
     for error in errors:
         entry.warn("envelope", error.field, str(error))
     if not (isinstance(payload, dict) and isinstance(payload.get("query"), dict)):
-        return MakeReport(400, 0, errorcode="5")
+        return refused(NOT_A_BATCH, 0)
     data = payload["query"].get("data")
     lines = len(data) if isinstance(data, list) else 0
     if any(e.field == "query.access_token" for e in errors):
-        return MakeReport(401, lines, errorcode="1")
-    if not same(rows.text(payload["query"].get("access_token")), token):
+        return refused(BAD_TOKEN, lines)
+    if not same(text(payload["query"].get("access_token")), token):
         entry.warn("bad_access_token", "query.access_token", "does not match the account's token")
-        return MakeReport(401, lines, errorcode="1")
+        return refused(BAD_TOKEN, lines)
     if any(e.field != "query.data" or e.keyword != "maxItems" for e in errors):
-        return MakeReport(400, lines, errorcode="5")
-    if lines > MAX_ROWS:
-        return MakeReport(413, lines, errorcode="4")
-    lint.unknown_fields(entry, payload, ("query",), "")
-    lint.unknown_fields(entry, payload["query"], ("access_token", "data"), "query.")
+        return refused(NOT_A_BATCH, lines)
+    if lines > MAX_ROWS:  # the schema said so already; named here for the reader
+        return refused(TOO_MANY_ROWS, lines)
+    lint.unknown_fields(entry, payload, lint.ENVELOPE_FIELDS, "")
+    lint.unknown_fields(entry, payload["query"], lint.QUERY_FIELDS, "query.")
     assert isinstance(data, list)
     return Batch(data)
 
