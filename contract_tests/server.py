@@ -51,7 +51,8 @@ class MockServer:
 
     ``app_factory`` builds the application (the emulator's by default). A route it adds
     answers with the emulator's error bodies, and reports a bug to :meth:`check`, when its
-    handler is wrapped in ``mockserver.server.app.guarded``, as every route of ours is.
+    handler (``async (request, backend)``) is wrapped in ``mockserver.server.app.guarded``,
+    as every route of ours is.
     """
 
     def __init__(

@@ -9,11 +9,12 @@ import pytest
 from aiohttp import web
 
 from contract_tests.server import MockServer, ServerError, manual_config
+from mockserver.backend import Backend
 from mockserver.server.app import create_app, guarded
 
 
 def broken_app(config):  # type: ignore[no-untyped-def]
-    async def boom(request: web.Request) -> web.Response:
+    async def boom(request: web.Request, backend: Backend) -> web.Response:
         raise ZeroDivisionError("a bug in a handler")
 
     app = create_app(config)
@@ -27,7 +28,7 @@ def test_every_route_of_the_emulator_is_guarded() -> None:
     assert routes and all(route.handler.__qualname__ == guard for route in routes)
 
 
-async def boom_free(request: web.Request) -> web.Response:
+async def boom_free(request: web.Request, backend: Backend) -> web.Response:
     return web.Response()
 
 

@@ -6,7 +6,6 @@ import logging
 import re
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
-from functools import partial
 
 from aiohttp import web
 
@@ -17,12 +16,11 @@ from ..errors import ApiError
 from . import control, dashboard, deliveries, overview, render, upload, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
-from .keys import BACKEND, DRIVER, FAILURES, SENDER
+from .keys import BACKEND, DRIVER, FAILURES, SENDER, Handler
 from .security import refusal
 from .sender import Sender
 
 log = logging.getLogger(__name__)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 #: aiohttp's HTTP parser limits, for every runner of the app. A newcall may come as a GET
 #: with every field in its query string: ten texts of up to 1000 characters, at up to 12
@@ -36,19 +34,16 @@ def clock_for(config: Config) -> Clock:
     return Clock(config.clock.mode, config.clock.speed, start)
 
 
-def guarded(handler: Handler) -> Handler:
+def guarded(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """``handler`` behind what every request passes: the control token, injected faults,
     and error bodies for every refusal, ours or aiohttp's (a bug answers 500, never a crash).
 
     A wrapper per route rather than a middleware: with any middleware at all, aiohttp
     builds a chain of two more coroutines for every request, a tenth of what a newcall
     costs (callgrind: 29,000 instructions a request). Routes nobody registered reach
-    :func:`no_route`, behind the same guard, so they answer the same error bodies.
+    :func:`no_route`, behind the same guard, so they answer the same error bodies. The
+    handler is given the backend looked up here, rather than looking it up again.
     """
-
-    # A handler marked ``takes_backend`` (the vendor's methods) is given the backend looked
-    # up here, rather than looking it up again: three Python calls a request.
-    takes_backend = getattr(handler, "takes_backend", False)
 
     async def guard(request: web.Request) -> web.StreamResponse:
         try:
@@ -57,11 +52,8 @@ def guarded(handler: Handler) -> Handler:
             if refused is not None:
                 return refused
             if not backend.faults.active:  # the usual run: straight to the handler
-                if takes_backend:
-                    return await handler(request, backend)  # type: ignore[call-arg]
-                return await handler(request)
-            bound = partial(handler, backend=backend) if takes_backend else handler
-            return await inject_faults(request, bound, backend)
+                return await handler(request, backend)
+            return await inject_faults(request, handler, backend)
         except ApiError as exc:
             return render.error(exc)
         except web.HTTPException as exc:
@@ -80,7 +72,7 @@ def guarded(handler: Handler) -> Handler:
     return guard
 
 
-async def no_route(request: web.Request) -> web.StreamResponse:
+async def no_route(request: web.Request, backend: Backend) -> web.StreamResponse:
     """The last route, matching any path and method: 405 naming the methods of the routes
     that match the path, else 404 (aiohttp's own answers would be plain text)."""
     allowed: set[str] = set()

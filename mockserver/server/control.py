@@ -77,8 +77,8 @@ def clock_view(backend: Backend, events: int | None = None) -> dict[str, Any]:
     return view
 
 
-async def get_clock(request: web.Request) -> web.Response:
-    return render.ok(clock_view(request.app[BACKEND]))
+async def get_clock(request: web.Request, backend: Backend) -> web.Response:
+    return render.ok(clock_view(backend))
 
 
 async def move_to(app: web.Application, when: float) -> int:
@@ -109,16 +109,14 @@ async def move_to(app: web.Application, when: float) -> int:
         await sender.settle()
 
 
-async def advance_clock(request: web.Request) -> web.Response:
+async def advance_clock(request: web.Request, backend: Backend) -> web.Response:
     data = await _json(request, "control.advance")
-    backend = request.app[BACKEND]
     events = await move_to(request.app, backend.clock.now() + data["seconds"])
     return render.ok(clock_view(backend, events))
 
 
-async def set_clock(request: web.Request) -> web.Response:
+async def set_clock(request: web.Request, backend: Backend) -> web.Response:
     data = await _json(request, "control.set")
-    backend = request.app[BACKEND]
     try:
         when = parse_iso(data["now"])
     except (ValueError, OverflowError) as exc:
@@ -138,15 +136,14 @@ async def set_clock(request: web.Request) -> web.Response:
     return render.ok(clock_view(backend, events))
 
 
-async def reset(request: web.Request) -> web.Response:
-    backend = request.app[BACKEND]
+async def reset(request: web.Request, backend: Backend) -> web.Response:
     backend.reset()
     return render.ok({"reset": True, "seed": backend.seed})
 
 
-async def seed(request: web.Request) -> web.Response:
+async def seed(request: web.Request, backend: Backend) -> web.Response:
     data = await _json(request, "control.seed")
-    request.app[BACKEND].reseed(data["seed"])
+    backend.reseed(data["seed"])
     return render.ok({"seed": data["seed"]})
 
 
@@ -168,8 +165,7 @@ def page_of(request: web.Request, items: list[Any]) -> dict[str, Any]:
     }
 
 
-async def jobs(request: web.Request) -> web.Response:
-    backend = request.app[BACKEND]
+async def jobs(request: web.Request, backend: Backend) -> web.Response:
     api_key = request.query.get("api_key")
     accounts = [backend.account(api_key)] if api_key else list(backend.accounts.values())
     found = sorted(
@@ -181,13 +177,13 @@ async def jobs(request: web.Request) -> web.Response:
     return render.ok(page)
 
 
-async def calls(request: web.Request) -> web.Response:
+async def calls(request: web.Request, backend: Backend) -> web.Response:
     query = request.query
     state = query.get("state") or None
     if state is not None and state not in STATES:
         raise InvalidField(f"state: must be one of {', '.join(STATES)} (got {state!r})")
     offset, limit = page_bounds(request)
-    total, found = request.app[BACKEND].page_records(
+    total, found = backend.page_records(
         offset,
         limit,
         api_key=query.get("api_key") or None,
@@ -199,9 +195,8 @@ async def calls(request: web.Request) -> web.Response:
     return render.ok({"total": total, "offset": offset, "limit": limit, "items": items})
 
 
-async def journal(request: web.Request) -> web.Response:
+async def journal(request: web.Request, backend: Backend) -> web.Response:
     query = request.query
-    backend = request.app[BACKEND]
     entries = backend.journal.entries(
         api_key=query.get("api_key") or None,
         operation=query.get("operation") or None,
@@ -212,12 +207,11 @@ async def journal(request: web.Request) -> web.Response:
     return render.ok(page)
 
 
-async def get_config(request: web.Request) -> web.Response:
-    return render.ok(request.app[BACKEND].config.to_dict())
+async def get_config(request: web.Request, backend: Backend) -> web.Response:
+    return render.ok(backend.config.to_dict())
 
 
-async def put_config(request: web.Request) -> web.Response:
-    backend = request.app[BACKEND]
+async def put_config(request: web.Request, backend: Backend) -> web.Response:
     data = await _json(request)
     unmask(data, backend.config.secrets())
     keep_control_token(data, backend.config.control_token)
@@ -237,5 +231,5 @@ async def put_config(request: web.Request) -> web.Response:
     return render.ok(backend.config.to_dict())
 
 
-async def openapi(request: web.Request) -> web.Response:
+async def openapi(request: web.Request, backend: Backend) -> web.Response:
     return render.ok(schemas.openapi.build())

@@ -12,6 +12,7 @@ from importlib import resources
 
 from aiohttp import web
 
+from ..backend import Backend
 from ..errors import NotFound
 
 ASSETS = resources.files("mockserver") / "ui"
@@ -47,9 +48,9 @@ def _asset(name: str) -> web.Response:
     )
 
 
-async def page(request: web.Request) -> web.Response:
+async def page(request: web.Request, backend: Backend) -> web.Response:
     return _asset("index.html")
 
 
-async def asset(request: web.Request) -> web.Response:
+async def asset(request: web.Request, backend: Backend) -> web.Response:
     return _asset(request.match_info["name"])

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..backend import Backend
 from ..errors import InvalidField
 from ..webhooks.models import STATES
 from . import render
 from .control import page_of, query_int
-from .keys import BACKEND, SENDER
+from .keys import SENDER
 
 
-async def deliveries(request: web.Request) -> web.Response:
-    query, backend = request.query, request.app[BACKEND]
+async def deliveries(request: web.Request, backend: Backend) -> web.Response:
+    query = request.query
     outcome = query.get("outcome") or None
     if outcome is not None and outcome not in STATES:
         raise InvalidField(f"outcome: must be one of {', '.join(STATES)} (got {outcome!r})")
@@ -28,17 +29,16 @@ async def deliveries(request: web.Request) -> web.Response:
     return render.ok(page)
 
 
-async def replay(request: web.Request) -> web.Response:
+async def replay(request: web.Request, backend: Backend) -> web.Response:
     """Sends one delivery again and answers once the attempt is logged."""
-    backend = request.app[BACKEND]
     delivery = backend.outbox.replay(int(request.match_info["id"]))
     await request.app[SENDER].settle()
     return render.ok(delivery.to_dict(backend.iso))
 
 
-async def replay_failed(request: web.Request) -> web.Response:
+async def replay_failed(request: web.Request, backend: Backend) -> web.Response:
     """Sends every failed delivery again (filters ``api_key``, ``subscription``)."""
-    query, backend = request.query, request.app[BACKEND]
+    query = request.query
     replayed = backend.outbox.replay_failed(
         query.get("api_key") or None, query.get("subscription") or None
     )

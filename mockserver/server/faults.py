@@ -7,7 +7,6 @@ Each injected fault is journalled, so a client's test can tell an injected
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -15,9 +14,8 @@ from ..backend import Backend
 from ..faults import VENDOR_METHODS, Fault
 from ..journal import Entry
 from . import render
+from .keys import Handler
 from .vendor import start_entry
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _method(request: web.Request) -> str | None:
@@ -33,11 +31,11 @@ async def inject_faults(
     method = _method(request)
     fault = backend.faults.decide(method) if method else None
     if fault is None:
-        return await handler(request)
+        return await handler(request, backend)
     if fault.latency:
         await asyncio.sleep(fault.latency)  # wall clock on purpose: the client's time-out is
     if not fault.status and not fault.drop:
-        response = await handler(request)
+        response = await handler(request, backend)
         entry = _journalled(backend, response)
         if entry is None:  # answered before journalling (a 404): keep the fault visible anyway
             entry = _entry(request, backend, method or "", fault)

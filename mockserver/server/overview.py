@@ -26,8 +26,8 @@ def account_of(request: web.Request) -> AccountState:
     return backend.account(api_key) if api_key else next(iter(backend.accounts.values()))
 
 
-async def summary(request: web.Request) -> web.Response:
-    backend, account = request.app[BACKEND], account_of(request)
+async def summary(request: web.Request, backend: Backend) -> web.Response:
+    account = account_of(request)
     api_key = account.config.api_key
     deliveries = Counter(d.state for d in backend.outbox.find(api_key=api_key))
     journal = backend.journal.entries(api_key=api_key)
@@ -46,15 +46,15 @@ async def summary(request: web.Request) -> web.Response:
     )
 
 
-async def outcomes(request: web.Request) -> web.Response:
-    backend, account = request.app[BACKEND], account_of(request)
+async def outcomes(request: web.Request, backend: Backend) -> web.Response:
+    account = account_of(request)
     series = overview.outcome_series(account)
     for bucket in series["buckets"]:
         bucket["start"] = backend.iso(bucket["start"])
     return render.ok({"api_key": account.config.api_key, **series})
 
 
-async def cdr(request: web.Request) -> web.Response:
+async def cdr(request: web.Request, backend: Backend) -> web.Response:
     account = account_of(request)
     limit = query_int(request, "limit", 100, 1, MAX_PAGE)
     offset = query_int(request, "offset", 0)

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..backend import Backend
 from ..errors import ConfigError, InvalidField, MalformedBody
 from ..make import batchfile
 from ..make.report import NOT_A_BATCH, refused
 from ..webhooks.settings import subscriptions
 from . import render
 from .control import _json
-from .keys import BACKEND
 from .overview import account_of
 
 
-async def upload(request: web.Request) -> web.Response:
+async def upload(request: web.Request, backend: Backend) -> web.Response:
     """``POST /_mock/upload?api_key=K[&format=csv|json]``, the file as the body.
 
     The file becomes a make body and goes through make itself: the same
     validation, the same report, and a journal entry (operation ``make``) whose
     body is what make was given, so a CSV's reading can be checked there.
     """
-    backend, account = request.app[BACKEND], account_of(request)
+    account = account_of(request)
     api_key = account.config.api_key
     data = await request.read()
     kind = batchfile.kind_of(request.content_type, request.query.get("format"), data)
@@ -46,7 +46,7 @@ async def upload(request: web.Request) -> web.Response:
     return render.journalled(entry, {**report.body(), "format": kind}, report.status)
 
 
-async def fire_traffic(request: web.Request) -> web.Response:
+async def fire_traffic(request: web.Request, backend: Backend) -> web.Response:
     """``POST /_mock/fire``: what ``autodialer-mock fire`` does, answered with its summary."""
     data = await _json(request, "control.fire")
     secret = data.get("secret") or None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -13,7 +13,7 @@ from ..backend import Backend
 from ..errors import ApiError, MethodNotAllowed, NotFound
 from ..journal import Entry
 from . import render
-from .keys import BACKEND
+from .keys import Handler
 from .parsing import multipart, read_fields, read_form, refuse_oversized
 
 METHODS = ("make", "newcall", "cdr")
@@ -36,9 +36,7 @@ def start_entry(request: web.Request, backend: Backend, operation: str, body: by
     )
 
 
-def journalled(
-    operation: str, fields: bool = False
-) -> Callable[[Inner], Callable[[web.Request, Backend], Awaitable[web.Response]]]:
+def journalled(operation: str, fields: bool = False) -> Callable[[Inner], Handler]:
     """Records the request, its contract warnings and its answer in the journal.
 
     ``inner`` is given the raw body, or with ``fields`` the request's fields (query string
@@ -47,7 +45,7 @@ def journalled(
     The handler takes the request and the backend, which :func:`~.app.guarded` passes it.
     """
 
-    def wrap(inner: Inner) -> Callable[[web.Request, Backend], Awaitable[web.Response]]:
+    def wrap(inner: Inner) -> Handler:
         async def handler(request: web.Request, backend: Backend) -> web.Response:
             refused: web.HTTPRequestEntityTooLarge | None = None
             body, form_body = b"", False
@@ -79,7 +77,6 @@ def journalled(
                 data, status = render.http_error_body(exc, request), exc.status
             return render.journalled(entry, data, status)
 
-        handler.takes_backend = True  # type: ignore[attr-defined]  # given by guarded()
         return handler
 
     return wrap
@@ -136,8 +133,8 @@ def unknown_method(
     raise NotFound(f"{method!r} is not a method of the API ({', '.join(METHODS)}){hint}")
 
 
-async def recording(request: web.Request) -> web.Response:
+async def recording(request: web.Request, backend: Backend) -> web.Response:
     """A call's WAV, at the unguessable URL its webhook carried."""
     info = request.match_info
-    wav = request.app[BACKEND].recording(info["api_key"], info["token"])
+    wav = backend.recording(info["api_key"], info["token"])
     return web.Response(body=wav, content_type="audio/wav")
