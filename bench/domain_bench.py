@@ -73,7 +73,7 @@ def simulation(n: int) -> dict[str, float]:
     start = time.perf_counter()
     events = b.move_to(b.clock.now() + DAY)
     # The young objects the run made, looked at once when the collector resumes (see
-    # mockserver.collector): paid inside the figure, here, rather than after it.
+    # mockserver.gc_control): paid inside the figure, here, rather than after it.
     gc.collect(0)
     seconds = time.perf_counter() - start
     attempts = sum(r.attempts for r in b.accounts["apikey"].records())

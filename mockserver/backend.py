@@ -2,44 +2,39 @@
 
 Methods are named after the operations they serve (``make``, ``newcall``,
 ``cdr`` and the control API's). No HTTP here: the handlers parse, call one
-method and render.
+method and render. Collaborators subscribe to its events (``on_job``, ``on_stored``,
+``on_dropped``, ``on_reset``, ``on_flush``), as they do to the dialer's: ``--db``
+(store/persistence.py) and the CLI's state freezer (gc_control.py).
 """
 
 from __future__ import annotations
 
 import random
-import secrets
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from . import collector, daytime, phones, recordings
+from . import cdr, daytime, listings
+from . import config as config_module
 from .accounts import AccountState
-from .cdr import query as cdr_query
-from .clock import Clock
+from .clock import Clock, forward_target
 from .config import Config
-from .errors import (
-    BadAccessToken,
-    InvalidDate,
-    InvalidField,
-    NotFound,
-    UnknownApiKey,
-)
+from .errors import InvalidField, UnknownApiKey
 from .faults import VendorFaultPlan
+from .gc_control import paused
+from .jobids import JobIds
 from .journal import Entry, Journal
 from .make import columns, envelope, lint
-from .make.envelope import same
+from .make.envelope import check_token
 from .make.report import MakeReport
 from .make.rows import duplicate, newcall_row, take_rows
-from .make.rules import given, text
 from .models import Job, Record
 from .outcomes import ForcedTable
+from .recordings import Recordings
 from .scheduler import Scheduler
 from .simulation import Dialer
-from .validation import validator
 from .webhooks.outbox import Outbox
 
-if TYPE_CHECKING:
-    from .store import Persistence
+Page = listings.Page
 
 
 class Backend:
@@ -48,21 +43,19 @@ class Backend:
         self.scheduler = Scheduler()
         self.accounts: dict[str, AccountState] = {}
         self.dialer = Dialer(self.scheduler, self.accounts)
-        self.outbox = Outbox(self.scheduler, self.accounts, clock)
+        self.recordings = Recordings()
+        self.outbox = Outbox(self.scheduler, self.accounts, clock, self.recordings.url)
         self.dialer.on_completed.append(self.outbox.completed)
-        self.outbox.recording_url = self.recording_url
-        self._recording_key = secrets.token_bytes(32)  # per process: recording URLs unguessable
-        #: The emulator's address as clients reach it (config ``public_url``, else learned).
-        self.public_url: str | None = None
-        self.public_host = ""  # the Host header public_url was learned from
         self.seed = (
             config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
         )
+        self.job_ids = JobIds(config.id_digits, self.seed)
         self.journal = Journal(config.journal_size)
-        #: Set by the standalone server: see :class:`~mockserver.collector.Settler`.
-        self.settler: collector.Settler | None = None
-        #: ``--db``: keeps what is accepted and what happens to it; None keeps all in memory.
-        self.store: Persistence | None = None
+        self.on_job: list[Callable[[Job], None]] = []  # a job was registered
+        self.on_stored: list[Callable[[int], None]] = []  # so many records were stored
+        self.on_dropped: list[Callable[[], None]] = []  # stored state was dropped
+        self.on_reset: list[Callable[[], None]] = []  # every job and record was forgotten
+        self.on_flush: list[Callable[[], None]] = []  # a step ended: make it durable
         self.apply_config(config)
         self.reset()
 
@@ -75,16 +68,15 @@ class Backend:
         removed = [api_key for api_key in self.accounts if api_key not in kept]
         for api_key in removed:
             del self.accounts[api_key]
-        if removed and self.settler is not None:
-            self.settler.thaw()  # their records can now be freed
+        if removed:
+            self._emit(self.on_dropped)  # their records can now be freed
         for account in config.accounts:
             state = self.accounts.get(account.api_key)
             if state is None:
                 self.accounts[account.api_key] = AccountState(account)
             else:
                 state.configure(account)
-        low = 10 ** (config.id_digits - 1)
-        self._id_range = low, 9 * low, (9 * low).bit_length()  # job ids: see _register
+        self.job_ids.resize(config.id_digits)
         self.dialer.retry_interval = config.retry_interval
         self.dialer.forced = ForcedTable(config.forced_outcomes)
         self.journal.resize(config.journal_size)
@@ -92,21 +84,19 @@ class Backend:
         self.outbox.faults = config.faults.webhooks
         self.faults = VendorFaultPlan(config.faults.vendor, self.seed)
         if config.public_url:
-            self.public_url = config.public_url.rstrip("/")
+            self.recordings.public_url = config.public_url.rstrip("/")
 
     def reset(self) -> None:
         """Forgets jobs, calls, cdr, the journal and deliveries; keeps the configuration."""
         self.scheduler.clear()
         self.outbox.clear()
-        if self.store is not None:
-            self.store.clear()
+        self._emit(self.on_reset)
         for api_key, state in list(self.accounts.items()):
             self.accounts[api_key] = AccountState(state.config)
         self.jobs: dict[int, Job] = {}
         self.journal.clear()
         self._record_seq = 0
-        if self.settler is not None:
-            self.settler.thaw()  # the records dropped can now be freed
+        self._emit(self.on_dropped)  # the records dropped can now be freed
         self.reseed(self.seed)
 
     def reseed(self, seed: int) -> None:
@@ -115,7 +105,7 @@ class Backend:
         self.dialer.seed = seed
         self.outbox.seed = seed
         self.faults = VendorFaultPlan(self.config.faults.vendor, seed)
-        self._ids = random.Random(seed)
+        self.job_ids.reseed(seed)
         self.flush()
 
     # -- the vendor's methods ------------------------------------------------------------------
@@ -126,17 +116,11 @@ class Backend:
             raise UnknownApiKey(f"api key {api_key!r} is not an account of this emulator")
         return state
 
-    def check_token(self, account: AccountState, fields: dict[str, Any]) -> None:
-        """newcall, cdr: no token is documented; one a client sends must match."""
-        token = fields.get("access_token")
-        if given(token) and not same(text(token), account.config.access_token):
-            raise BadAccessToken("access_token: does not match the account's token")
-
     def make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
         # A batch is a thousand row objects that die with the request and a thousand records
         # that live on: without a pause, the collector would walk the rows midway (and the
         # records with them) for nothing. Paused here, the rows are gone before it resumes.
-        with collector.paused():
+        with paused():
             return self._make(api_key, body, entry)
 
     def _make(self, api_key: str, body: bytes, entry: Entry) -> MakeReport:
@@ -160,15 +144,15 @@ class Backend:
             account.add_new(made)
         else:
             take_rows(account, job, data, entry, lambda made: self._insert(account, job, made))
-        if self.settler is not None:
-            self.settler.stored(job.inserted)
+        for listener in self.on_stored:
+            listener(job.inserted)
         self.dialer.enqueue_batch(account, job.records, now)
         self.flush()  # durable before the report leaves
         return MakeReport(200, job.lines, job.ok, job.inserted, job.errorcode, job.id)
 
     def newcall(self, api_key: str, fields: dict[str, Any], entry: Entry) -> dict[str, int]:
         account = self.account(api_key)
-        self.check_token(account, fields)
+        check_token(fields, account.config.access_token)
         strings = lint.newcall(entry, fields)
         now = self.clock.now()
         job = self._job(account, "newcall", now)  # registered only if its record is taken
@@ -183,20 +167,16 @@ class Backend:
         job.lines = job.ok = 1
         self._insert(account, job, record)
         self.dialer.enqueue(account, record, now, now)
-        if self.settler is not None:
-            self.settler.stored(1)
+        for listener in self.on_stored:
+            listener(1)
         self.flush()  # durable before the answer leaves
         return {"QUERY_ID": job.id, "QUERY_COUNT": 1}
 
     def cdr(self, api_key: str, fields: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
         account = self.account(api_key)
-        self.check_token(account, fields)
-        lint.unknown_fields(entry, fields, lint.CDR_FIELDS, "")
-        errors = validator("cdr.request").errors(fields)
-        if errors:
-            dates = any(e.field in ("date_from", "date_to") for e in errors)
-            raise (InvalidDate if dates else InvalidField)("; ".join(map(str, errors)))
-        return cdr_query(account, fields, self.clock.now())
+        check_token(fields, account.config.access_token)
+        cdr.check(fields, entry)
+        return cdr.query(account, fields, self.clock.now())
 
     def _job(self, account: AccountState, kind: str, now: float) -> Job:
         """A job not yet registered: it has no id until :meth:`_register` gives it one."""
@@ -204,22 +184,11 @@ class Backend:
         return Job(0, account.config.api_key, kind, now, first_day)
 
     def _register(self, account: AccountState, job: Job) -> None:
-        # A seeded draw of id_digits digits, as random.randrange(low, 10 * low) draws it
-        # (its rejection sampling, written out: a newcall a request pays for each call).
-        low, span, bits = self._id_range
-        draw = self._ids.getrandbits
-        while True:
-            offset = draw(bits)
-            while offset >= span:
-                offset = draw(bits)
-            job_id = low + offset
-            if job_id not in self.jobs:
-                break
-        job.id = job_id
+        job.id = job_id = self.job_ids.draw(self.jobs)
         self.jobs[job_id] = job
         account.jobs[job_id] = job
-        if self.store is not None:
-            self.store.job_added(job)
+        for listener in self.on_job:
+            listener(job)
 
     def _insert(self, account: AccountState, job: Job, record: Record) -> None:
         """Adds a record to its job and indexes; the caller queues the job's records."""
@@ -240,7 +209,7 @@ class Backend:
 
     def run_due(self) -> int:
         """Runs what is due now (the real-time driver calls this)."""
-        with collector.paused():
+        with paused():
             ran = self.scheduler.run_until(self.clock.now())
         self.flush()
         return ran
@@ -251,85 +220,81 @@ class Backend:
         With ``pause``, stops at the first event after which ``pause()`` is true, the
         clock at that event's time; call again to go on.
         """
-        with collector.paused():
+        with paused():
             ran = self.scheduler.run_until(when, self.clock.move_to, pause)
         if pause is None or not pause():
             self.clock.move_to(when)
         self.flush()  # before the webhooks this step queued are sent
         return ran
 
+    def advance_target(self, seconds: float) -> float:
+        """Where ``POST /_mock/clock/advance`` moves the clock (its schema bounds ``seconds``)."""
+        return self.clock.now() + seconds
+
+    def set_target(self, now: str) -> float:
+        """Where ``POST /_mock/clock/set`` moves the clock: forward only, at most MAX_MOVE."""
+        return forward_target(self.clock.now(), now, self.iso)
+
     def flush(self) -> None:
         """Writes what changed since the last flush, in one transaction (``--db`` only)."""
-        if self.store is not None:
-            self.store.flush()
+        for listener in self.on_flush:
+            listener()
+
+    @staticmethod
+    def _emit(listeners: list[Callable[[], None]]) -> None:
+        for listener in listeners:
+            listener()
+
+    # -- the rest of the control API ---------------------------------------------------------
+
+    def put_config(self, data: Any) -> Config:
+        """``PUT /_mock/config``: what a new configuration may change (see config.replacing),
+        applied; a new seed reseeds."""
+        new = config_module.replacing(self.config, data)
+        self.apply_config(new)
+        if new.seed is not None and new.seed != self.seed:
+            self.reseed(new.seed)
+        return new
+
+    def reached_at(self, host: str, origin: str) -> None:
+        """Clients reach the emulator at ``origin`` (their Host header ``host``): recording
+        URLs point there, unless config ``public_url`` says where."""
+        self.recordings.public_host = host
+        if not self.config.public_url:
+            self.recordings.public_url = origin
+
+    def jobs_page(self, offset: int, limit: int, api_key: str | None = None) -> Page[Any]:
+        """``GET /_mock/jobs``: (account, job) pairs, oldest first."""
+        return listings.page_of(listings.jobs(self._accounts(api_key)), offset, limit)
+
+    def calls_page(
+        self, offset: int, limit: int, *, api_key: str | None = None, state: str | None = None,
+        phone: str | None = None, job: int | None = None,
+    ) -> Page[tuple[AccountState, Record]]:  # fmt: skip
+        """``GET /_mock/calls``: (account, record) pairs matching every filter given."""
+        listings.check_state(state)
+        if api_key is not None and state is None and not phone and job is None:
+            return listings.page_of_account(self.account(api_key), offset, limit)
+        found = self.find_records(api_key=api_key, state=state, phone=phone, job=job)
+        return listings.page_of(found, offset, limit)
+
+    def journal_page(self, offset: int, limit: int, **filters: Any) -> Page[Entry]:
+        """``GET /_mock/journal``: the entries matching ``filters``, oldest first."""
+        return listings.page_of(self.journal.entries(**filters), offset, limit)
+
+    def find_records(
+        self, *, api_key: str | None = None, state: str | None = None, phone: str | None = None,
+        job: int | None = None,
+    ) -> list[tuple[AccountState, Record]]:  # fmt: skip
+        """Records matching every filter given, oldest first."""
+        return listings.find_records(self._accounts(api_key), state, phone, job)
+
+    def _accounts(self, api_key: str | None) -> list[AccountState]:
+        """The one account named (an unknown one is refused), else every account."""
+        return [self.account(api_key)] if api_key else list(self.accounts.values())
 
     # -- recordings --------------------------------------------------------------------------
 
-    def recording_url(self, account: AccountState, record: Record) -> str:
-        """The absolute URL of an answered record's WAV; "" when nothing was recorded."""
-        if not record.code.startswith("ANSWER/") or record.sec <= 0:
-            return ""
-        api_key = account.config.api_key
-        token = recordings.token(self._recording_key, api_key, record.seq)
-        return f"{self.public_url or ''}/{api_key}/recordings/{token}.wav"
-
     def recording(self, api_key: str, token: str) -> bytes:
-        """The WAV behind a URL from :meth:`recording_url`; another account's key finds nothing."""
-        account = self.account(api_key)
-        seq = recordings.record_of(self._recording_key, api_key, token)
-        record = account.answered.get(seq) if seq is not None else None
-        if record is None or not self.recording_url(account, record):
-            raise NotFound("recording: no such recording for this account")
-        scenario = account.config.scenario(record.scenario)
-        phrase = scenario.phrases[0] if scenario and scenario.phrases else ""
-        return recordings.wav(self.seed, record.seq, record.sec, phrase)
-
-    def page_records(
-        self, offset: int, limit: int, **filters: Any
-    ) -> tuple[int, list[tuple[AccountState, Record]]]:
-        """How many records match, and the page ``offset:offset+limit`` of them.
-
-        The dashboard pages through one account's records unfiltered: that page is found
-        by walking job lengths, without building the list of a hundred thousand records.
-        """
-        api_key = filters.get("api_key")
-        if api_key is None or any(filters.get(k) is not None for k in ("state", "phone", "job")):
-            found = self.find_records(**filters)
-            return len(found), found[offset : offset + limit]
-        account = self.account(api_key)
-        total = sum(len(job.records) for job in account.jobs.values())
-        page: list[tuple[AccountState, Record]] = []
-        skip = offset
-        for job in account.jobs.values():
-            if skip >= len(job.records):
-                skip -= len(job.records)
-                continue
-            page.extend((account, r) for r in job.records[skip : skip + limit - len(page)])
-            skip = 0
-            if len(page) >= limit:
-                break
-        return total, page
-
-    def find_records(
-        self,
-        *,
-        api_key: str | None = None,
-        state: str | None = None,
-        phone: str | None = None,
-        job: int | None = None,
-    ) -> list[tuple[AccountState, Record]]:
-        """Records matching every filter given, oldest first, through an index where one applies."""
-        found: list[tuple[AccountState, Record]] = []
-        accounts = [self.account(api_key)] if api_key is not None else list(self.accounts.values())
-        for account in accounts:
-            candidates: Iterable[Record]
-            if job is not None:
-                candidates = account.jobs[job].records if job in account.jobs else []
-            elif phone:
-                candidates = account.of_number(phones.normalise(phone))
-            else:
-                candidates = account.records()
-            found.extend((account, r) for r in candidates if state is None or r.state == state)
-        if len(accounts) > 1:
-            found.sort(key=lambda pair: pair[1].seq)
-        return found
+        """The WAV behind a URL a webhook carried; another account's key finds nothing."""
+        return self.recordings.wav(self.account(api_key), token, self.seed)

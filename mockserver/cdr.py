@@ -7,8 +7,20 @@ from typing import Any
 
 from . import daytime, phones
 from .accounts import AccountState
-from .errors import DateRangeReversed, InvalidDate
+from .errors import DateRangeReversed, InvalidDate, InvalidField
+from .journal import Entry
+from .make import lint
+from .validation import validator
 from .views import cdr_row
+
+
+def check(fields: dict[str, Any], entry: Entry) -> None:
+    """A cdr request's fields: unknown ones journalled, the rest held to ``cdr.request``."""
+    lint.unknown_fields(entry, fields, lint.CDR_FIELDS, "")
+    errors = validator("cdr.request").errors(fields)
+    if errors:
+        dates = any(e.field in ("date_from", "date_to") for e in errors)
+        raise (InvalidDate if dates else InvalidField)("; ".join(map(str, errors)))
 
 
 def _date(fields: dict[str, Any], name: str, today: date) -> date:

@@ -110,7 +110,7 @@ def build_config(args: argparse.Namespace) -> Config:
 def serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from .collector import Settler
+    from .gc_control import StateFreezer
     from .server.app import PARSER_LIMITS, clock_for, create_app
     from .server.keys import BACKEND
 
@@ -121,12 +121,12 @@ def serve(args: argparse.Namespace) -> int:
         print(f"autodialer-mock: refused configuration: {exc}", file=sys.stderr)
         return 2
     try:
-        app = create_app(config, clock, args.db)
+        # This process is the emulator's own: its stored state may be frozen (gc_control.py).
+        app = create_app(config, clock, args.db, StateFreezer())
     except ConfigError as exc:
         print(f"autodialer-mock: refused --db {args.db}: {exc}", file=sys.stderr)
         return 2
     backend = app[BACKEND]
-    backend.settler = Settler()  # this process is the emulator's own: see collector.py
     if not _is_loopback(args.host):
         guard = (
             "it needs the control token"

@@ -10,7 +10,33 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+import schemas
+
+from .errors import InvalidField
+
 MODES = ("real", "manual")
+#: The farthest one move of the clock goes, from the advance schema (a year).
+MAX_MOVE: float = schemas.load("control.advance")["properties"]["seconds"]["maximum"]
+
+
+def forward_target(now: float, given: str, shown: Callable[[float], str]) -> float:
+    """The time ``given`` (ISO 8601) to move a clock at ``now`` to: forward only, at most
+    :data:`MAX_MOVE` ahead (as far as one advance goes: a clock near year 9999 could no
+    longer show its time). ``shown`` writes a time as the refusal shows it."""
+    try:
+        when = parse_iso(given)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidField(f"now: not a date-time the emulator can hold ({exc})") from None
+    if when - now > MAX_MOVE:
+        raise InvalidField(
+            f"now: {given} is more than {MAX_MOVE:.0f} seconds (a year) after the "
+            f"emulator's now {shown(now)}; move in steps"
+        )
+    if when < now:
+        raise InvalidField(
+            f"now: {given} is before the emulator's now {shown(now)}; the clock only moves forward"
+        )
+    return when
 
 
 class Clock:

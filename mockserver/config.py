@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import faults as faults_module
-from .errors import ConfigError
+from .errors import ConfigError, InvalidField
 from .faults import Faults
 from .outcomes import FIXED_RULES, STATUSES
 from .validation import FieldError, validator
@@ -116,12 +116,42 @@ class Config:
         unset values (None) are left out, so that what GET answers can be PUT back."""
         data = webhook_settings.mask(_without_nulls(asdict(self)))
         if data.get("control_token"):
-            data["control_token"] = "(hidden)"
+            data["control_token"] = HIDDEN
         return data
 
     def secrets(self) -> dict[tuple[str, str], str | None]:
         """Each subscription's secret by (api key, subscription id)."""
         return {(a.api_key, s.id): s.secret for a in self.accounts for s in a.webhooks}
+
+
+#: What GET /_mock/config shows in place of the control token.
+HIDDEN = "(hidden)"
+
+
+def replacing(current: Config, data: Any) -> Config:
+    """The configuration ``PUT /_mock/config`` with ``data`` makes of ``current``.
+
+    Secrets sent back masked (a GET round trip) are the current ones. The control token
+    and the clock's mode and speed are set at start: a PUT may omit them or send them back,
+    not change them; one without ``clock`` keeps the current clock.
+    """
+    webhook_settings.unmask(data, current.secrets())
+    if isinstance(data, dict):
+        if data.get("control_token") not in (None, HIDDEN, current.control_token):
+            raise InvalidField(
+                "control_token: is set at start (--control-token or the config file), "
+                "not through PUT /_mock/config"
+            )
+        data["control_token"] = current.control_token
+    new = from_dict(data, "config")
+    if isinstance(data, dict) and "clock" not in data:
+        new.clock = current.clock
+    if (new.clock.mode, new.clock.speed) != (current.clock.mode, current.clock.speed):
+        raise InvalidField(
+            "clock: mode and speed are set at start (--clock, --speed); "
+            "move the clock with /_mock/clock/advance or /_mock/clock/set"
+        )
+    return new
 
 
 def from_dict(data: Any, source: str = "config") -> Config:

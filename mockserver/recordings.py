@@ -15,11 +15,18 @@ import hashlib
 import hmac
 import io
 import math
+import secrets
 import wave
 from array import array
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from .draws import RECORDING, draw
+from .errors import NotFound
+
+if TYPE_CHECKING:
+    from .accounts import AccountState
+    from .models import Record
 
 RATE = 8000  # Hz: telephone audio
 WIDTH = 2  # bytes per sample: 16-bit PCM
@@ -78,3 +85,31 @@ def record_of(key: bytes, api_key: str, text: str) -> int | None:
     if not seq.isdigit() or len(seq) > 18:
         return None
     return int(seq) if hmac.compare_digest(token(key, api_key, int(seq)), text) else None
+
+
+class Recordings:
+    """Where an answered call's WAV is found: an unguessable URL at the address clients reach."""
+
+    def __init__(self) -> None:
+        self.key = secrets.token_bytes(32)  # per process: recording URLs unguessable
+        #: The emulator's address as clients reach it (config ``public_url``, else learned).
+        self.public_url: str | None = None
+        self.public_host = ""  # the Host header public_url was learned from
+
+    def url(self, account: AccountState, record: Record) -> str:
+        """The absolute URL of an answered record's WAV; "" when nothing was recorded."""
+        if not record.code.startswith("ANSWER/") or record.sec <= 0:
+            return ""
+        api_key = account.config.api_key
+        name = token(self.key, api_key, record.seq)
+        return f"{self.public_url or ''}/{api_key}/recordings/{name}.wav"
+
+    def wav(self, account: AccountState, text: str, seed: int) -> bytes:
+        """The WAV a URL's token names; another account's token, or a forgery, finds none."""
+        seq = record_of(self.key, account.config.api_key, text)
+        record = account.answered.get(seq) if seq is not None else None
+        if record is None or not self.url(account, record):
+            raise NotFound("recording: no such recording for this account")
+        scenario = account.config.scenario(record.scenario)
+        phrase = scenario.phrases[0] if scenario and scenario.phrases else ""
+        return wav(seed, record.seq, record.sec, phrase)

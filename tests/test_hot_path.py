@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from mockserver import collector, jsonbody
+from mockserver import gc_control, jsonbody
 from mockserver.cdrindex import CdrIndex
 from mockserver.errors import MalformedBody
 from mockserver.models import Dialled, Job, Record
@@ -119,7 +119,7 @@ def test_the_cdr_log_shows_each_records_last_finished_attempt_in_order(
 
 def test_the_collector_is_paused_inside_and_resumed_after() -> None:
     assert gc.isenabled()
-    with collector.paused():
+    with gc_control.paused():
         assert not gc.isenabled()
     assert gc.isenabled()
 
@@ -127,7 +127,7 @@ def test_the_collector_is_paused_inside_and_resumed_after() -> None:
 def test_a_collector_turned_off_by_the_host_stays_off() -> None:
     gc.disable()
     try:
-        with collector.paused():
+        with gc_control.paused():
             pass
         assert not gc.isenabled()
     finally:

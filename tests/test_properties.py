@@ -246,5 +246,5 @@ def test_a_page_of_records_is_the_slice_of_all_of_them(
             run_make(backend, rows)
         first += size
     everything = backend.find_records(api_key="apikey")
-    total, page = backend.page_records(offset, limit, api_key="apikey")
-    assert (total, page) == (len(everything), everything[offset : offset + limit])
+    page = backend.calls_page(offset, limit, api_key="apikey")
+    assert (page.total, page.items) == (len(everything), everything[offset : offset + limit])

@@ -88,9 +88,10 @@ def test_reopening_a_file_migrates_nothing_and_keeps_its_rows(tmp_path: Path) ->
     upload(first)
     before = state(first)
     for _ in range(2):
-        again = persisted(path)
+        again = new_backend(config())
+        store = attach(again, str(path))
         assert state(again) == before
-        assert again.store is not None and again.store.store.version == MIGRATIONS[-1].version
+        assert store.store.version == MIGRATIONS[-1].version
 
 
 def test_an_older_file_is_upgraded_in_place_keeping_its_rows(tmp_path: Path) -> None:
@@ -144,7 +145,7 @@ def test_every_kind_of_state_survives_a_crash(tmp_path: Path) -> None:
         if delivery["state"] == "sending":  # in flight at the crash: owed again, at once
             delivery.update(state="pending", next_attempt_at=second.now_iso())
     assert after == before
-    assert second.public_url == "http://mock.test"
+    assert second.recordings.public_url == "http://mock.test"
 
 
 def test_ids_and_numbers_continue_after_a_restart(tmp_path: Path) -> None:
@@ -166,14 +167,14 @@ def test_a_restored_run_goes_on_as_the_uninterrupted_one(tmp_path: Path) -> None
     path = tmp_path / "run.db"
     cfg = config()
     cfg.accounts[0].dial_lines = 2
-    live = persisted(path, cfg)
+    live = new_backend(cfg)
+    live_store = attach(live, str(path))
     upload(live)
     live.move_to(live.clock.now() + HOUR + 45)
     answer(live, 503)
     copy = tmp_path / "copy.db"
-    assert live.store is not None
     with sqlite3.connect(copy) as target:
-        live.store.store.conn.backup(target)  # the file as a SIGKILL would leave it
+        live_store.store.conn.backup(target)  # the file as a SIGKILL would leave it
 
     restored = persisted(copy, cfg)
     for backend in (live, restored):

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from ..models import Job, Record
 from ..phones import normalise
 from ..validation import field_checks
-from .rules import Scenarios, attempts, inherit, scenario_of
+from .rules import Scenarios, attempts, inherit, scenario_error, scenario_of
 
 T = TypeVar("T")
 _STRINGS = frozenset({str})
@@ -93,7 +93,7 @@ def records(
         return None
     generation = columns["generationtype"]
     scenario = {value: scenario_of(value, scenarios) for value in generation.distinct()}
-    if not all(name in scenarios.ids for name in scenario.values()):
+    if any(scenario_error(name, scenarios, "") for name in scenario.values()):
         return None
     phones = columns["phone"].values
     numbers = _normalised(phones)

@@ -10,12 +10,12 @@ from typing import Any
 import schemas
 
 from .. import jsonbody
-from ..errors import MalformedBody
+from ..errors import BadAccessToken, MalformedBody
 from ..journal import Entry
 from ..validation import validator
 from . import lint
 from .report import BAD_TOKEN, NOT_A_BATCH, TOO_MANY_ROWS, MakeReport, refused
-from .rules import text
+from .rules import given, text
 
 #: The most rows one batch may hold, from the envelope's schema.
 MAX_ROWS: int = schemas.load("make.envelope")["properties"]["query"]["properties"]["data"][
@@ -63,6 +63,13 @@ def read(body: bytes, token: str, entry: Entry) -> Batch | MakeReport:
     lint.unknown_fields(entry, payload["query"], lint.QUERY_FIELDS, "query.")
     assert isinstance(data, list)
     return Batch(data)
+
+
+def check_token(fields: dict[str, Any], expected: str) -> None:
+    """newcall, cdr: no token is documented; one a client sends must match."""
+    token = fields.get("access_token")
+    if given(token) and not same(text(token), expected):
+        raise BadAccessToken("access_token: does not match the account's token")
 
 
 def same(given: str, expected: str) -> bool:

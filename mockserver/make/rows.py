@@ -58,13 +58,13 @@ def make_rows(
                 given_stop = text(row.get("stopdialertime"))
         starts.append(given_start)
         stops.append(given_stop)
-    windows = inherit(starts, stops)
-    refused = set(windows.refused)
+    window_starts, window_stops, refused_windows = inherit(starts, stops)
+    refused = set(refused_windows)
     for index, (row, errors) in enumerate(zip(data, checked, strict=True)):
         if not errors and isinstance(row, dict):
             fields = texts(row, strings)
             prefix = f"query.data[{index}]."
-            start, stop = windows.starts[index], windows.stops[index]
+            start, stop = window_starts[index], window_stops[index]
             scenario = scenario_of(fields.get("generationtype", ""), scenarios)
             wrong = scenario_error(scenario, scenarios, prefix)
             errors = [wrong] if wrong is not None else []
@@ -124,7 +124,8 @@ def newcall_row(
     check = validator("newcall.request")
     if not check.is_valid(fields):
         return None, check.errors(fields)
-    fields = texts(fields, strings)
+    if not strings:
+        fields = texts(fields)
     scenario = scenario_of(fields.get("generationtype", ""), scenarios)
     wrong = scenario_error(scenario, scenarios, "")
     errors = [wrong] if wrong is not None else []
@@ -133,9 +134,8 @@ def newcall_row(
     start: int | None = None
     stop: int | None = None
     if given_start or given_stop:  # one window, the defaults where a time is not given
-        window = inherit([given_start], [given_stop])
-        start, stop = window.starts[0], window.stops[0]
-        if window.refused:
+        (start,), (stop,), refused = inherit((given_start,), (given_stop,))
+        if refused:
             errors.append(window_error(start, stop, _NEWCALL_TIMES, ""))
     if errors:
         return None, errors

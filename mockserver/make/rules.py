@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from sys import intern
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import daytime, phones
 from ..models import Job, Record
@@ -58,12 +58,10 @@ class Scenarios:
     default: str
 
 
-class Windows(NamedTuple):
-    """Each row's window in seconds after midnight, and the rows whose window is refused."""
-
-    starts: list[int]
-    stops: list[int]
-    refused: list[int]  # indexes of rows whose window does not open before it closes
+#: Each row's window start and stop in seconds after midnight, and the indexes of the rows
+#: whose window is refused (it does not open before it closes). A plain tuple: newcall
+#: builds one a request.
+Windows = tuple[list[int], list[int], list[int]]
 
 
 def inherit(starts: Sequence[str], stops: Sequence[str]) -> Windows:
@@ -79,13 +77,13 @@ def inherit(starts: Sequence[str], stops: Sequence[str]) -> Windows:
     """
     count = len(starts)
     if not count:
-        return Windows([], [], [])
+        return [], [], []
     first_start, first_stop = starts[0], stops[0]
-    if starts.count(first_start) == count and stops.count(first_stop) == count:
+    if count == 1 or (starts.count(first_start) == count and stops.count(first_stop) == count):
         start = hms(first_start) if first_start else DEFAULT_START
         stop = hms(first_stop) if first_stop else DEFAULT_STOP
         # Every row gives the same: valid in each, or refused in each (none is passed on).
-        return Windows([start] * count, [stop] * count, [] if start < stop else list(range(count)))
+        return [start] * count, [stop] * count, [] if start < stop else list(range(count))
     seconds = {value: hms(value) for value in {*starts, *stops} if value}
     found_starts: list[int] = []
     found_stops: list[int] = []
@@ -100,7 +98,7 @@ def inherit(starts: Sequence[str], stops: Sequence[str]) -> Windows:
             refused.append(index)
         found_starts.append(start)
         found_stops.append(stop)
-    return Windows(found_starts, found_stops, refused)
+    return found_starts, found_stops, refused
 
 
 def window_error(start: int, stop: int, names: tuple[str, str], prefix: str) -> FieldError:

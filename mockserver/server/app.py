@@ -13,6 +13,7 @@ from ..backend import Backend
 from ..clock import Clock, parse_iso
 from ..config import Config
 from ..errors import ApiError
+from ..gc_control import StateFreezer
 from . import control, dashboard, deliveries, overview, render, upload, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
@@ -97,15 +98,6 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
     await app[SENDER].stop()
 
 
-async def _store(app: web.Application) -> AsyncIterator[None]:
-    yield
-    # Last out (cleanup runs in reverse): the driver and the sender have stopped, so this
-    # flush writes the final state and nothing changes after it.
-    store = app[BACKEND].store
-    if store is not None:
-        store.close()
-
-
 #: The vendor's methods and the HTTP methods each answers, the busiest first.
 VENDOR_ROUTES = (
     ("newcall", vendor.newcall, ("GET", "POST")),
@@ -182,21 +174,35 @@ def add_routes(app: web.Application) -> None:
 
 
 def create_app(
-    config: Config | None = None, clock: Clock | None = None, db: str | None = None
+    config: Config | None = None,
+    clock: Clock | None = None,
+    db: str | None = None,
+    freezer: StateFreezer | None = None,
 ) -> web.Application:
-    """The emulator; with ``db``, its state is restored from and kept in that SQLite file."""
+    """The emulator; with ``db``, its state is restored from and kept in that SQLite file;
+    with ``freezer`` (the standalone server's), stored state leaves the collector's walks."""
     config = config or Config()
     backend = Backend(config, clock or clock_for(config))
+    if freezer is not None:
+        backend.on_stored.append(freezer.stored)
+        backend.on_dropped.append(freezer.thaw)
+    app = web.Application(client_max_size=config.body_limit)
     if db is not None:
         from ..store import attach  # sqlite3 loads only for --db
 
-        attach(backend, db)
-    app = web.Application(client_max_size=config.body_limit)
+        store = attach(backend, db)
+
+        async def close_store(app: web.Application) -> AsyncIterator[None]:
+            yield
+            # Last out (cleanup runs in reverse): the driver and the sender have stopped, so
+            # this flush writes the final state and nothing changes after it.
+            store.close()
+
+        app.cleanup_ctx.append(close_store)
     app[BACKEND] = backend
     app[DRIVER] = ClockDriver(backend)
     app[SENDER] = Sender(backend.outbox, config.webhook_concurrency)
     app[FAILURES] = []
-    app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_driver)
     app.cleanup_ctx.append(_sender)
     add_routes(app)

@@ -6,26 +6,17 @@ from typing import Any
 
 from aiohttp import web
 
-import schemas
 import schemas.openapi
 
-from .. import config as config_module
-from .. import jsonbody
+from .. import jsonbody, listings
 from ..backend import Backend
-from ..clock import parse_iso
 from ..errors import InvalidField, MalformedBody
-from ..models import STATES
+from ..listings import DEFAULT_PAGE, MAX_PAGE, Page
 from ..validation import validator
 from ..views import job_view, record_view
-from ..webhooks.settings import unmask
 from . import render
 from .keys import BACKEND, DRIVER, SENDER
 from .parsing import refuse_oversized
-from .security import HIDDEN
-
-MAX_PAGE = 10_000
-#: The farthest one move of the clock goes, from the advance schema (a year).
-MAX_MOVE: float = schemas.load("control.advance")["properties"]["seconds"]["maximum"]
 
 
 async def _json(request: web.Request, schema: str | None = None) -> Any:
@@ -40,19 +31,6 @@ async def _json(request: web.Request, schema: str | None = None) -> Any:
         if errors:
             raise InvalidField("; ".join(map(str, errors)))
     return data
-
-
-def keep_control_token(data: Any, current: str | None) -> None:
-    """The token is set at start: a PUT may omit it or send it back masked, not change it."""
-    if not isinstance(data, dict):
-        return
-    given = data.get("control_token")
-    if given not in (None, HIDDEN, current):
-        raise InvalidField(
-            "control_token: is set at start (--control-token or the config file), "
-            "not through PUT /_mock/config"
-        )
-    data["control_token"] = current
 
 
 def query_int(
@@ -111,28 +89,13 @@ async def move_to(app: web.Application, when: float) -> int:
 
 async def advance_clock(request: web.Request, backend: Backend) -> web.Response:
     data = await _json(request, "control.advance")
-    events = await move_to(request.app, backend.clock.now() + data["seconds"])
+    events = await move_to(request.app, backend.advance_target(data["seconds"]))
     return render.ok(clock_view(backend, events))
 
 
 async def set_clock(request: web.Request, backend: Backend) -> web.Response:
     data = await _json(request, "control.set")
-    try:
-        when = parse_iso(data["now"])
-    except (ValueError, OverflowError) as exc:
-        raise InvalidField(f"now: not a date-time the emulator can hold ({exc})") from None
-    if when - backend.clock.now() > MAX_MOVE:
-        # As far as one advance goes: a clock near year 9999 could no longer show its time.
-        raise InvalidField(
-            f"now: {data['now']} is more than {MAX_MOVE:.0f} seconds (a year) after the "
-            f"emulator's now {backend.now_iso()}; move in steps"
-        )
-    if when < backend.clock.now():
-        raise InvalidField(
-            f"now: {data['now']} is before the emulator's now {backend.now_iso()}; "
-            "the clock only moves forward"
-        )
-    events = await move_to(request.app, when)
+    events = await move_to(request.app, backend.set_target(data["now"]))
     return render.ok(clock_view(backend, events))
 
 
@@ -149,62 +112,49 @@ async def seed(request: web.Request, backend: Backend) -> web.Response:
 
 def page_bounds(request: web.Request) -> tuple[int, int]:
     """``offset`` and ``limit`` of a paged listing, checked."""
-    limit = query_int(request, "limit", 100, 1, MAX_PAGE)
+    limit = query_int(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE)
     offset = query_int(request, "offset", 0)
     assert limit is not None and offset is not None
     return offset, limit
 
 
+def page_view(page: Page[Any], items: list[Any]) -> dict[str, Any]:
+    """A page of a listing as the control API answers it, ``items`` rendered."""
+    return {"total": page.total, "offset": page.offset, "limit": page.limit, "items": items}
+
+
 def page_of(request: web.Request, items: list[Any]) -> dict[str, Any]:
-    offset, limit = page_bounds(request)
-    return {
-        "total": len(items),
-        "offset": offset,
-        "limit": limit,
-        "items": items[offset : offset + limit],
-    }
+    page = listings.page_of(items, *page_bounds(request))
+    return page_view(page, page.items)
 
 
 async def jobs(request: web.Request, backend: Backend) -> web.Response:
-    api_key = request.query.get("api_key")
-    accounts = [backend.account(api_key)] if api_key else list(backend.accounts.values())
-    found = sorted(
-        ((a, j) for a in accounts for j in a.jobs.values()),
-        key=lambda pair: (pair[1].created, pair[1].id),
-    )
-    page = page_of(request, found)
-    page["items"] = [job_view(j, a.zone) for a, j in page["items"]]
-    return render.ok(page)
+    page = backend.jobs_page(*page_bounds(request), api_key=request.query.get("api_key"))
+    return render.ok(page_view(page, [job_view(j, a.zone) for a, j in page.items]))
 
 
 async def calls(request: web.Request, backend: Backend) -> web.Response:
     query = request.query
-    state = query.get("state") or None
-    if state is not None and state not in STATES:
-        raise InvalidField(f"state: must be one of {', '.join(STATES)} (got {state!r})")
-    offset, limit = page_bounds(request)
-    total, found = backend.page_records(
-        offset,
-        limit,
+    page = backend.calls_page(
+        *page_bounds(request),
         api_key=query.get("api_key") or None,
-        state=state,
+        state=query.get("state") or None,
         phone=query.get("phone") or None,
         job=query_int(request, "job", None),
     )
-    items = [record_view(r, a.zone) for a, r in found]
-    return render.ok({"total": total, "offset": offset, "limit": limit, "items": items})
+    return render.ok(page_view(page, [record_view(r, a.zone) for a, r in page.items]))
 
 
 async def journal(request: web.Request, backend: Backend) -> web.Response:
     query = request.query
-    entries = backend.journal.entries(
+    page = backend.journal_page(
+        *page_bounds(request),
         api_key=query.get("api_key") or None,
         operation=query.get("operation") or None,
         warnings_only=query.get("warnings") in ("1", "true", "yes"),
     )
-    page = page_of(request, entries)
-    page["items"] = [{**e.to_dict(), "at": backend.iso(e.at)} for e in page["items"]]
-    return render.ok(page)
+    items = [{**e.to_dict(), "at": backend.iso(e.at)} for e in page.items]
+    return render.ok(page_view(page, items))
 
 
 async def get_config(request: web.Request, backend: Backend) -> web.Response:
@@ -212,22 +162,8 @@ async def get_config(request: web.Request, backend: Backend) -> web.Response:
 
 
 async def put_config(request: web.Request, backend: Backend) -> web.Response:
-    data = await _json(request)
-    unmask(data, backend.config.secrets())
-    keep_control_token(data, backend.config.control_token)
-    new = config_module.from_dict(data, "config")
-    old = backend.config.clock
-    if isinstance(data, dict) and "clock" not in data:
-        new.clock = old
-    if (new.clock.mode, new.clock.speed) != (old.mode, old.speed):
-        raise InvalidField(
-            "clock: mode and speed are set at start (--clock, --speed); "
-            "move the clock with /_mock/clock/advance or /_mock/clock/set"
-        )
-    backend.apply_config(new)
+    new = backend.put_config(await _json(request))
     request.app[SENDER].resize(new.webhook_concurrency)
-    if new.seed is not None and new.seed != backend.seed:
-        backend.reseed(new.seed)
     return render.ok(backend.config.to_dict())
 
 

@@ -56,10 +56,8 @@ def journalled(operation: str, fields: bool = False) -> Callable[[Inner], Handle
                     body = await request.read()
             except web.HTTPRequestEntityTooLarge as exc:
                 refused = exc
-            if not backend.config.public_url and request.host != backend.public_host:
-                # Recording URLs point where clients reach us (built again only on a new Host).
-                backend.public_host = request.host
-                backend.public_url = str(request.url.origin())
+            if request.host != backend.recordings.public_host:  # built again only on a new Host
+                backend.reached_at(request.host, str(request.url.origin()))
             entry = start_entry(request, backend, operation, body)
             try:
                 if refused is not None:

@@ -88,13 +88,13 @@ class Persistence:
         meta = {
             "seed": str(b.seed),
             "now": repr(b.clock.now()),  # repr: the float back exactly
-            "ids": json.dumps(b._ids.getstate()),
-            "recording_key": b._recording_key.hex(),
+            "ids": json.dumps(b.job_ids.random.getstate()),
+            "recording_key": b.recordings.key.hex(),
             "event_key": b.outbox._key.hex(),
             "generation": str(b.outbox._generation),
         }
-        if b.public_url:
-            meta["public_url"] = b.public_url
+        if b.recordings.public_url:
+            meta["public_url"] = b.recordings.public_url
         return meta
 
     # -- reading ----------------------------------------------------------------------------
@@ -106,11 +106,11 @@ class Persistence:
             return
         b.reseed(int(meta["seed"]))
         version, internal, gauss = json.loads(meta["ids"])
-        b._ids.setstate((version, tuple(internal), gauss))
-        b._recording_key = bytes.fromhex(meta["recording_key"])
+        b.job_ids.random.setstate((version, tuple(internal), gauss))
+        b.recordings.key = bytes.fromhex(meta["recording_key"])
         b.clock.move_to(float(meta["now"]))  # forward only: --start may be later still
         if not b.config.public_url and meta.get("public_url"):
-            b.public_url = meta["public_url"]
+            b.recordings.public_url = meta["public_url"]
         b._record_seq = snap.max_seq
         now = b.clock.now()
         skipped: Counter[str] = Counter()
@@ -161,7 +161,9 @@ def attach(backend: Backend, path: str) -> Persistence:
     except Exception:
         store.close()
         raise
-    backend.store = persistence
+    backend.on_job.append(persistence.job_added)
+    backend.on_reset.append(persistence.clear)
+    backend.on_flush.append(persistence.flush)
     backend.dialer.on_changed.append(persistence.record_changed)
     backend.outbox.on_changed = persistence.delivery_changed
     backend.flush()  # a fresh file gets its meta (seed, keys, clock) at once

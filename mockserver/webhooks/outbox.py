@@ -50,6 +50,7 @@ class Outbox:
         scheduler: Scheduler,
         accounts: dict[str, AccountState],
         clock: Clock,
+        recording_url: Callable[[AccountState, Record], str] = lambda _a, _r: "",
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.scheduler = scheduler
@@ -61,8 +62,8 @@ class Outbox:
         self.faults = WebhookFaults()
         #: Called when a Send was queued: the HTTP layer takes it at once.
         self.on_due: Callable[[], None] = lambda: None
-        #: The absolute URL of a record's WAV, "" when nothing was recorded (set by the backend).
-        self.recording_url: Callable[[AccountState, Record], str] = lambda _a, _r: ""
+        #: The absolute URL of a record's WAV, "" when nothing was recorded.
+        self.recording_url = recording_url
         #: Called with a delivery whose state or log changed (``--db`` keeps it).
         self.on_changed: Callable[[Delivery], None] = lambda _d: None
         self._key = secrets.token_bytes(32)  # event ids: unique, not guessable

@@ -1,4 +1,4 @@
-"""When Python's cyclic garbage collector may run: not in the middle of a run of events.
+"""When Python's cyclic garbage collector may walk the emulator's state, and what it skips.
 
 The emulator's state is a million small objects that live as long as the emulator does
 (records, their attempts, cdr keys), and the dialer makes more of them as fast as it can.
@@ -33,20 +33,21 @@ def paused() -> Iterator[None]:
         gc.enable()
 
 
-class Settler:
+class StateFreezer:
     """Takes the stored state out of the collector's full walks, in a process of its own.
 
     A full walk visits every object alive, and Python starts one each time the heap has
     grown by a quarter: `make` at 75,000 records a second paid a third of a second every
     few seconds (a p99 of 330 ms against a p50 of 10 ms), and a tenth of its throughput.
-    Every ``every`` stored records, the settler collects what is garbage now, then moves
+    Every ``every`` stored records, the freezer collects what is garbage now, then moves
     everything alive into the permanent generation (:func:`gc.freeze`), which no walk
     visits again. Stored records and jobs refer to each other, so they can only be freed
     by a walk: whoever drops them (a reset, an account removed) calls :meth:`thaw`, and
     the next full walk frees them.
 
     ``gc.freeze`` acts on the whole process, so only the standalone server (the CLI) uses
-    a settler; an emulator inside a test process leaves the host's collector alone.
+    a freezer (``create_app(freezer=...)`` subscribes it to the backend's ``on_stored`` and
+    ``on_dropped``); an emulator inside a test process leaves the host's collector alone.
     """
 
     def __init__(self, every: int = 100_000) -> None:
