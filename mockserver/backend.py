@@ -293,8 +293,6 @@ class Backend:
         """The one account named (an unknown one is refused), else every account."""
         return [self.account(api_key)] if api_key else list(self.accounts.values())
 
-    # -- recordings --------------------------------------------------------------------------
-
     def recording(self, api_key: str, token: str) -> bytes:
         """The WAV behind a URL a webhook carried; another account's key finds nothing."""
         return self.recordings.wav(self.account(api_key), token, self.seed)
