@@ -2,18 +2,22 @@
 
 Where is it decided?
 
-==========================================  ===================================
-the envelope: token, 1000 rows, not a batch  envelope.py (errorcodes 1, 4, 5)
-what each errorcode means, its HTTP status   report.py (0-5; 0/2/3: ``of_rows``)
-a row's shape (fields, types, lengths)       schemas/make.row.json
-time fields inherited; start before stop     rules.py, ``inherit`` (the one place)
-default scenario, maxcount, the record       rules.py
-a refused row, a duplicate, the journal      rows.py (the row road)
-a clean batch, fast                          columns.py (same rules.py functions)
-unknown fields, numbers for strings          lint.py (also newcall's and cdr's)
-CSV/JSON files from the dashboard            batchfile.py
-==========================================  ===================================
+- the envelope (the token, at most 1000 rows, a batch at all): ``envelope.py``,
+  errorcodes 1, 4, 5; the 1000 is the envelope schema's ``maxItems``;
+- what each errorcode (0-5) means and its HTTP status; 0, 2 or 3 for a taken batch:
+  ``report.py``;
+- a row's shape (its fields, types, lengths): ``schemas/make.row.json``;
+- where the time fields are inherited, and that a window opens before it closes:
+  ``rules.py``, :func:`~.rules.inherit`, the one place for either;
+- the default scenario and maxcount, the record a row becomes: ``rules.py``;
+- a refused row, a skipped duplicate, and what the journal says of them: ``rows.py``
+  (the row road);
+- a clean batch of new numbers, fast: ``columns.py`` (the column road, calling the same
+  ``rules.py`` functions);
+- unknown fields and numbers sent for strings (journal warnings): ``lint.py``, which
+  newcall and cdr use too;
+- CSV and JSON files uploaded from the dashboard: ``batchfile.py``.
 
 ``Backend.make`` reads the envelope, then takes the column road when the batch is clean
-and new (nothing to explain), else the row road; both call the same rule functions.
+and new (nothing to explain), else the row road.
 """
