@@ -224,7 +224,7 @@ async def recording_paths() -> list[tuple[str, str]]:
     found = []
     for account in backend.accounts.values():
         for record in account.records():
-            url = backend.recording_url(account, record)
+            url = backend.recordings.url(account, record)
             if url:
                 found.append((account.config.api_key, "/" + url.split("/", 3)[3]))
     return found
