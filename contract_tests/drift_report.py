@@ -1,0 +1,89 @@
+"""``autodialer-contract drift FILE``: a cassette checked offline with the proxy's own rules
+(:mod:`mockserver.drift`), reported per code: how many exchanges, the first in full."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from mockserver import drift
+from mockserver.cassette import Exchange, read
+
+
+@dataclass
+class Found:
+    """One drift code across the cassette: how often, and the first exchange that showed it."""
+
+    code: str
+    count: int = 0
+    first_line: int = 0
+    first: drift.Finding | None = None
+    example: Exchange | None = None
+    messages: set[str] = field(default_factory=set)
+
+
+@dataclass
+class DriftReport:
+    exchanges: int = 0
+    found: dict[str, Found] = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        return not self.found
+
+
+def scan(path: str | Path) -> DriftReport:
+    """Every exchange of the cassette through every rule; raises CassetteError on a bad line."""
+    report = DriftReport()
+    for number, exchange in enumerate(read(path), 1):
+        report.exchanges += 1
+        for finding in drift.check(exchange):
+            found = report.found.setdefault(finding.code, Found(finding.code))
+            found.count += 1
+            if found.first is None:
+                found.first, found.example, found.first_line = finding, exchange, number
+    return report
+
+
+def text(report: DriftReport, path: str | Path) -> str:
+    if report.clean:
+        return f"{path}: {report.exchanges} exchanges, no drift from the contract"
+    lines = [f"{path}: {report.exchanges} exchanges, drift in {len(report.found)} rules", ""]
+    lines.append(f"{'rule':<24} {'count':>6}  first")
+    for found in sorted(report.found.values(), key=lambda f: (-f.count, f.code)):
+        assert found.first is not None
+        lines.append(f"{found.code:<24} {found.count:>6}  {found.first.message}")
+    for found in sorted(report.found.values(), key=lambda f: f.code):
+        assert found.first is not None and found.example is not None
+        lines += [
+            "",
+            f"== {found.code} (first at exchange {found.first_line})",
+            f"   {found.first.field}: {found.first.message}",
+            "   " + json.dumps(found.example.to_dict(), ensure_ascii=False, indent=1)
+            .replace("\n", "\n   "),
+        ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def junit_xml(report: DriftReport, out: str | Path) -> None:
+    """One test case per rule of :data:`mockserver.drift.RULES`' codes found, or one passing
+    case when the cassette is clean."""
+    suite = ET.Element(
+        "testsuite",
+        name="autodialer-contract drift",
+        tests=str(max(1, len(report.found))),
+        failures=str(len(report.found)),
+    )
+    if report.clean:
+        ET.SubElement(suite, "testcase", name="no_drift", classname="drift")
+    for found in sorted(report.found.values(), key=lambda f: f.code):
+        case = ET.SubElement(suite, "testcase", name=found.code, classname="drift")
+        failure = ET.SubElement(
+            case, "failure", message=found.first.message if found.first else found.code
+        )
+        failure.text = json.dumps(
+            found.example.to_dict() if found.example else {}, ensure_ascii=False, indent=1
+        )
+    ET.ElementTree(suite).write(out, encoding="utf-8", xml_declaration=True)
