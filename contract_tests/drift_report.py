@@ -1,5 +1,6 @@
 """``autodialer-contract drift FILE``: a cassette checked offline with the proxy's own rules
-(:mod:`mockserver.drift`), reported per code: how many exchanges, the first in full."""
+(:mod:`mockserver.drift`), reported per drift code and field: how many exchanges showed it,
+and the first of them in full."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from mockserver.cassette import Exchange, read
 
 @dataclass
 class Found:
-    """One drift code across the cassette: how often, and the first exchange that showed it."""
+    """One drift code on one field across the cassette: how often, and the first exchange
+    that showed it."""
 
     code: str
+    field: str
     count: int = 0
     first_line: int = 0
     first: drift.Finding | None = None
@@ -27,7 +30,7 @@ class Found:
 @dataclass
 class DriftReport:
     exchanges: int = 0
-    found: dict[str, Found] = field(default_factory=dict)
+    found: dict[tuple[str, str], Found] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -40,7 +43,8 @@ def scan(path: str | Path) -> DriftReport:
     for number, exchange in enumerate(read(path), 1):
         report.exchanges += 1
         for finding in drift.check(exchange):
-            found = report.found.setdefault(finding.code, Found(finding.code))
+            key = (finding.code, finding.field)
+            found = report.found.setdefault(key, Found(finding.code, finding.field))
             found.count += 1
             if found.first is None:
                 found.first, found.example, found.first_line = finding, exchange, number
@@ -50,16 +54,18 @@ def scan(path: str | Path) -> DriftReport:
 def text(report: DriftReport, path: str | Path) -> str:
     if report.clean:
         return f"{path}: {report.exchanges} exchanges, no drift from the contract"
-    lines = [f"{path}: {report.exchanges} exchanges, drift in {len(report.found)} rules", ""]
-    lines.append(f"{'rule':<24} {'count':>6}  first")
-    for found in sorted(report.found.values(), key=lambda f: (-f.count, f.code)):
+    codes = {code for code, _ in report.found}
+    lines = [f"{path}: {report.exchanges} exchanges, drift in {len(codes)} rules", ""]
+    lines.append(f"{'rule':<22} {'field':<18} {'count':>5}  first")
+    ordered = sorted(report.found.values(), key=lambda f: (f.code, f.field))
+    for found in ordered:
         assert found.first is not None
-        lines.append(f"{found.code:<24} {found.count:>6}  {found.first.message}")
-    for found in sorted(report.found.values(), key=lambda f: f.code):
+        lines.append(f"{found.code:<22} {found.field:<18} {found.count:>5}  {found.first.message}")
+    for found in ordered:
         assert found.first is not None and found.example is not None
         lines += [
             "",
-            f"== {found.code} (first at exchange {found.first_line})",
+            f"== {found.code} {found.field} (first at exchange {found.first_line})",
             f"   {found.first.field}: {found.first.message}",
             "   " + json.dumps(found.example.to_dict(), ensure_ascii=False, indent=1)
             .replace("\n", "\n   "),
@@ -68,8 +74,8 @@ def text(report: DriftReport, path: str | Path) -> str:
 
 
 def junit_xml(report: DriftReport, out: str | Path) -> None:
-    """One test case per rule of :data:`mockserver.drift.RULES`' codes found, or one passing
-    case when the cassette is clean."""
+    """One failed test case per drift code and field, or one passing case when the cassette
+    is clean."""
     suite = ET.Element(
         "testsuite",
         name="autodialer-contract drift",
@@ -78,8 +84,10 @@ def junit_xml(report: DriftReport, out: str | Path) -> None:
     )
     if report.clean:
         ET.SubElement(suite, "testcase", name="no_drift", classname="drift")
-    for found in sorted(report.found.values(), key=lambda f: f.code):
-        case = ET.SubElement(suite, "testcase", name=found.code, classname="drift")
+    for found in sorted(report.found.values(), key=lambda f: (f.code, f.field)):
+        case = ET.SubElement(
+            suite, "testcase", name=f"{found.code} {found.field}", classname="drift"
+        )
         failure = ET.SubElement(
             case, "failure", message=found.first.message if found.first else found.code
         )
