@@ -51,11 +51,16 @@ def scan(path: str | Path) -> DriftReport:
     return report
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def text(report: DriftReport, path: str | Path) -> str:
+    exchanges = _count(report.exchanges, "exchange")
     if report.clean:
-        return f"{path}: {report.exchanges} exchanges, no drift from the contract"
+        return f"{path}: {exchanges}, no drift from the contract"
     codes = {code for code, _ in report.found}
-    lines = [f"{path}: {report.exchanges} exchanges, drift in {len(codes)} rules", ""]
+    lines = [f"{path}: {exchanges}, drift in {_count(len(codes), 'rule')}", ""]
     lines.append(f"{'rule':<22} {'field':<18} {'count':>5}  first")
     ordered = sorted(report.found.values(), key=lambda f: (f.code, f.field))
     for found in ordered:
