@@ -24,7 +24,6 @@ class Found:
     first_line: int = 0
     first: drift.Finding | None = None
     example: Exchange | None = None
-    messages: set[str] = field(default_factory=set)
 
 
 @dataclass

@@ -301,7 +301,8 @@ def cdr_order_and_filter(view: View) -> list[Finding]:
         at = _time(row.get("TIME"))
         if at is None:
             continue
-        order = (at, row.get("QUERY_ID") if isinstance(row.get("QUERY_ID"), int) else 0)
+        query_id = row.get("QUERY_ID")
+        order = (at, query_id if isinstance(query_id, int) else 0)
         if previous is not None and order < previous:
             found.append(
                 Finding("drift_cdr_order", f"[{index}]", "rows are not ordered by TIME, QUERY_ID")
