@@ -277,6 +277,12 @@ def proxy(args: argparse.Namespace) -> int:
         + ("\n  shadow: an in-process emulator, real clock" if args.shadow else ""),
         flush=True,
     )
+    if not _is_loopback(args.host):
+        log.warning(
+            "listening on %s: the proxy and its journal /_mock/journal are reachable from the "
+            "network",
+            args.host,
+        )
     app = create_proxy_app(settings)
     _run(app, args.host, args.port)
     return 0

@@ -3,6 +3,7 @@ upstream named in the journal, the shadow's differences named too, and safe cass
 
 from __future__ import annotations
 
+import http.client
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,10 +12,14 @@ from typing import Any
 
 import pytest
 import requests
+from aiohttp import web
 
-from contract_tests.server import MockServer
+from contract_tests.server import MockServer, manual_config
+from mockserver import cli
 from mockserver.cassette import read
+from mockserver.config import Account, Config, Scenario
 from mockserver.proxy.app import ProxySettings, create_proxy_app
+from mockserver.server.keys import FAILURES
 
 from .skewed import SECRET_KEY, SECRET_TOKEN, upstream
 
@@ -178,3 +183,67 @@ def test_the_proxy_forwards_only_the_vendors_routes() -> None:
         assert answer.status_code == 404
         assert "forwards only the vendor's routes" in answer.json()["error"]["message"]
         assert real.journal == []
+
+
+def echo_app(_config: object) -> web.Application:
+    """An upstream that answers with the headers it received, and sets a cookie."""
+
+    async def echo(request: web.Request) -> web.Response:
+        response = web.json_response({k: v for k, v in request.headers.items()})
+        response.set_cookie("session", "upstream-cookie")
+        return response
+
+    app = web.Application()
+    app[FAILURES] = []
+    app.router.add_route("*", "/{key}/cdr", echo)
+    return app
+
+
+def test_the_proxy_sends_upstream_only_the_headers_the_client_sent() -> None:
+    with MockServer(app_factory=echo_app) as echo, proxy(echo.url) as through:
+        connection = http.client.HTTPConnection("127.0.0.1", int(through.url.rsplit(":", 1)[1]))
+        for _ in range(2):  # the second request would carry the upstream's cookie, if kept
+            connection.putrequest("GET", "/k/cdr", skip_host=True, skip_accept_encoding=True)
+            connection.putheader("Host", "client.example")
+            connection.putheader("X-Client", "1")
+            connection.endheaders()
+            answer = connection.getresponse()
+            received = json.loads(answer.read())
+        connection.close()
+    assert set(received) == {"Host", "X-Client"}
+    assert received["Host"] == echo.url.removeprefix("http://")
+
+
+def test_the_proxy_drops_the_headers_connection_names() -> None:
+    with MockServer(app_factory=echo_app) as echo, proxy(echo.url) as through:
+        headers = {"Connection": "keep-alive, X-Hop", "X-Hop": "1", "X-End": "2"}
+        received = requests.get(f"{through.url}/k/cdr", headers=headers).json()
+    assert "X-End" in received and "X-Hop" not in received
+
+
+def test_proxy_refuses_a_cassette_that_exists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "day.jsonl").write_text("", "utf-8")
+    argv = ["proxy", "--upstream", "http://127.0.0.1:9", "--record", str(tmp_path / "day.jsonl")]
+    assert cli.main(argv) == 2
+    assert "exists: a cassette is never overwritten" in capsys.readouterr().err
+
+
+def test_proxy_refuses_an_upstream_that_is_not_http(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["proxy", "--upstream", "ftp://vendor"]) == 2
+    assert "--upstream: must be http(s)://" in capsys.readouterr().err
+
+
+def test_the_shadow_takes_its_accounts_scenarios_from_shadow_config() -> None:
+    two = [Scenario(id="1", name="Demo"), Scenario(id="5", name="Debt")]
+    own = Config(accounts=[Account("apikey", "client-key", scenarios=two)])
+    body = {"query": {"access_token": SECRET_TOKEN, "data": [{**ROWS[0], "generationtype": "5"}]}}
+    real_account = Account(SECRET_KEY, SECRET_TOKEN, scenarios=two)
+    for shadow_config, drifted in ((None, True), (own, False)):
+        with (
+            MockServer(manual_config(accounts=[real_account])) as real,
+            proxy(real.url, shadow=True, shadow_config=shadow_config) as through,
+        ):
+            requests.post(f"{through.url}/{SECRET_KEY}/make", json=body)
+            assert ("drift_shadow_count" in codes(through)) is drifted

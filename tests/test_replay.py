@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from contract_tests.server import MockServer
+from mockserver import cli
 from mockserver.proxy.replay import Tape, create_replay_app
 
 from .skewed import SECRET_KEY, SECRET_TOKEN, upstream
@@ -108,3 +109,12 @@ def test_the_plugin_replays_a_cassette_for_a_marked_test(
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_replay_refuses_a_file_that_is_not_a_cassette(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not json\n", "utf-8")
+    assert cli.main(["replay", str(bad)]) == 2
+    assert f"{bad}:1: not a cassette line" in capsys.readouterr().err

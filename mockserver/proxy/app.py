@@ -215,7 +215,11 @@ async def _observe(app: web.Application, exchange: Exchange, headers: CIMultiDic
 
 
 def end_to_end(headers: Any) -> CIMultiDict[str]:
-    return CIMultiDict((k, v) for k, v in headers.items() if k.lower() not in HOP_BY_HOP)
+    """``headers`` less the hop-by-hop ones, those its Connection header names included."""
+    named = {h.strip().lower() for h in headers.get("Connection", "").split(",")}
+    return CIMultiDict(
+        (k, v) for k, v in headers.items() if k.lower() not in HOP_BY_HOP and k.lower() not in named
+    )
 
 
 async def journal(request: web.Request) -> web.Response:
