@@ -2,7 +2,8 @@
 emulator's own answer to the same request.
 
 One home for these rules, used by the live proxy's journal (``autodialer-mock proxy``)
-and by the offline report on a cassette (``autodialer-contract drift``). A rule is a
+and by the offline report on a cassette (``autodialer-contract drift``); the comparison
+with the emulator's own answer (``--shadow``) is in :mod:`.drift_shadow`. A rule is a
 plain function of one exchange, registered by :func:`rule`, answering findings whose
 codes start with ``drift_``. Shapes come from ``schemas/``; no aiohttp here.
 """
@@ -109,14 +110,14 @@ def check(exchange: Exchange) -> list[Finding]:
     return [finding for fn in RULES.values() for finding in fn(view)]
 
 
-def _report(view: View) -> dict[str, Any] | None:
+def report_of(view: View) -> dict[str, Any] | None:
     if view.operation != "make" or not isinstance(view.answer, dict):
         return None
     report = view.answer.get("report")
     return report if isinstance(report, dict) else None
 
 
-def _is_error(answer: Any) -> bool:
+def is_error(answer: Any) -> bool:
     return isinstance(answer, dict) and "error" in answer
 
 
@@ -145,7 +146,7 @@ def schema(view: View) -> list[Finding]:
                 "the contract says application/json",
             )
         )
-    if _is_error(view.answer) and (view.operation != "make" or "report" not in view.answer):
+    if is_error(view.answer) and (view.operation != "make" or "report" not in view.answer):
         name = "error"
     else:
         name = f"{view.operation}.response"
@@ -174,14 +175,14 @@ def _finding(schema_name: str, error: FieldError) -> Finding:
         return Finding(
             "drift_schema",
             error.field,
-            f"{error.field} is {_kind(error.value)} upstream ({error.value!r}); "
+            f"{error.field} is {kind(error.value)} upstream ({error.value!r}); "
             f"the contract says {wanted}",
         )
     message = f"{error.field}: {error.rule} (got {error.value!r})"
     return Finding("drift_schema", error.field, message)
 
 
-def _kind(value: Any) -> str:
+def kind(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int):
@@ -193,7 +194,7 @@ def _kind(value: Any) -> str:
 @rule
 def status(view: View) -> list[Finding]:
     """The HTTP status against the answer: make's errorcode, an error body only with 4xx."""
-    report = _report(view)
+    report = report_of(view)
     if report is not None:
         expected = MAKE_STATUS.get(str(report.get("errorcode")))
         if expected is not None and expected != view.status:
@@ -216,8 +217,8 @@ def status(view: View) -> list[Finding]:
                 + ", ".join(str(s) for s in sorted(STATUSES[view.operation])),
             )
         )
-    elif view.answer is not NOT_JSON and _is_error(view.answer) != (view.status >= 400):
-        body = "an error body" if _is_error(view.answer) else "a non-error body"
+    elif view.answer is not NOT_JSON and is_error(view.answer) != (view.status >= 400):
+        body = "an error body" if is_error(view.answer) else "a non-error body"
         found.append(
             Finding("drift_status", "(status)", f"{view.operation}: HTTP {view.status} with {body}")
         )
@@ -227,7 +228,7 @@ def status(view: View) -> list[Finding]:
 @rule
 def report_arithmetic(view: View) -> list[Finding]:
     """make: inserted <= ok <= lines = rows sent, and the errorcode that says which."""
-    report = _report(view)
+    report = report_of(view)
     if report is None:
         return []
     lines, ok, inserted = (_count(report.get(k)) for k in ("lines", "ok", "inserted"))
@@ -255,7 +256,7 @@ def report_arithmetic(view: View) -> list[Finding]:
 @rule
 def duplicates(view: View) -> list[Finding]:
     """make: rows of one batch with one number and scenario are queued once."""
-    report = _report(view)
+    report = report_of(view)
     rows = _rows(view)
     if report is None or rows is None or view.status != 200:
         return []
@@ -335,93 +336,3 @@ def _time(value: Any) -> datetime.datetime | None:
         return datetime.datetime.strptime(str(value), CDR_TIME)
     except ValueError:
         return None
-
-
-# -- the emulator's answer beside the real one (--shadow) --------------------------------------
-
-
-def compare(upstream: Exchange, shadow: Exchange) -> list[Finding]:
-    """Where the emulator's answer to the same request differs from the upstream's: status,
-    shape, counts, errorcodes, QUERY_COUNT; ids and times are not compared."""
-    real, ours = View.of(upstream), View.of(shadow)
-    if real.operation not in STATUSES or real.status == 401:
-        return []  # the shadow does not know your accounts: its 401s and yours differ
-    found = []
-    if real.status != ours.status:
-        found.append(
-            Finding(
-                "drift_shadow_status",
-                "(status)",
-                f"upstream answered {real.status}, the emulator {ours.status}",
-            )
-        )
-    difference = _shape_difference(real.answer, ours.answer, "")
-    if difference:
-        found.append(Finding("drift_shadow_shape", difference[0], difference[1]))
-    for name, a, b in _numbers(real, ours):
-        if a != b:
-            found.append(
-                Finding(
-                    SHADOW_CODES.get(name, "drift_shadow_count"),
-                    name,
-                    f"{name}: upstream {a!r}, the emulator {b!r}",
-                )
-            )
-    return found
-
-
-SHADOW_CODES = {"errorcode": "drift_shadow_errorcode", "QUERY_COUNT": "drift_shadow_query_count"}
-
-
-def _numbers(real: View, ours: View) -> list[tuple[str, Any, Any]]:
-    pairs: list[tuple[str, Any, Any]] = []
-    a, b = _report(real), _report(ours)
-    if a is not None and b is not None:
-        for name in ("lines", "ok", "inserted", "errorcode"):
-            pairs.append((name, _text(a.get(name)), _text(b.get(name))))
-    if _is_error(real.answer) and _is_error(ours.answer):
-        pairs.append(("errorcode", _error_code(real.answer), _error_code(ours.answer)))
-    both = isinstance(real.answer, dict) and isinstance(ours.answer, dict)
-    if real.operation == "newcall" and both and not _is_error(real.answer):
-        name = "QUERY_COUNT"
-        pairs.append((name, real.answer.get(name), ours.answer.get(name)))
-    if real.operation == "cdr" and isinstance(real.answer, list) and isinstance(ours.answer, list):
-        pairs.append(("rows", len(real.answer), len(ours.answer)))
-    return pairs
-
-
-def _error_code(answer: dict[str, Any]) -> Any:
-    error = answer["error"]
-    return error.get("code") if isinstance(error, dict) else None
-
-
-def _text(value: Any) -> Any:
-    """A count as text: "3" and 3 are one count (the type is the shape's business)."""
-    return None if value is None else str(value)
-
-
-def _shape_difference(a: Any, b: Any, path: str) -> tuple[str, str] | None:
-    """The first place where the two answers differ in keys or types, values aside."""
-    where = path or "(body)"
-    if isinstance(a, NotJson) or isinstance(b, NotJson):
-        if isinstance(a, NotJson) != isinstance(b, NotJson):
-            return where, "one answer is JSON, the other is not"
-        return None
-    if _kind(a) != _kind(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float))):
-        return where, f"{where} is {_kind(a)} upstream, {_kind(b)} in the emulator"
-    if isinstance(a, dict):
-        only_a, only_b = sorted(set(a) - set(b)), sorted(set(b) - set(a))
-        if only_a or only_b:
-            parts = []
-            if only_a:
-                parts.append("only upstream has " + ", ".join(only_a))
-            if only_b:
-                parts.append("only the emulator has " + ", ".join(only_b))
-            return where, f"{where}: " + "; ".join(parts)
-        for key in a:
-            found = _shape_difference(a[key], b[key], f"{path}.{key}" if path else key)
-            if found:
-                return found
-    if isinstance(a, list) and a and b:
-        return _shape_difference(a[0], b[0], f"{path}[0]")
-    return None

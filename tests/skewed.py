@@ -14,16 +14,11 @@ from contract_tests.server import MockServer, manual_config
 from mockserver.config import Account, Config
 from mockserver.server.app import create_app
 
+from . import broken
+
 #: An account whose key and token must never reach a redacted cassette.
 SECRET_KEY, SECRET_TOKEN = "k3y-Secret-9931", "t0ken-Secret-5521"
 Skew = Callable[[str, int, Any], tuple[int, Any]]
-
-
-def integers(path: str, status: int, body: Any) -> tuple[int, Any]:
-    """make's report values as integers rather than strings."""
-    if path.endswith("/make") and isinstance(body, dict) and "report" in body:
-        body["report"] = {k: int(v) for k, v in body["report"].items()}
-    return status, body
 
 
 def renamed(path: str, status: int, body: Any) -> tuple[int, Any]:
@@ -48,29 +43,28 @@ def wrong_status(path: str, status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
-SKEWS: dict[str, Skew] = {
-    "integers": integers,
-    "renamed": renamed,
-    "duplicates": no_duplicates,
-    "status": wrong_status,
-}
+def rewriting(skew: Skew) -> Any:
+    """A middleware giving the emulator's JSON answers through ``skew``."""
 
-
-def skewed_app(skew: Skew) -> Callable[[Config], web.Application]:
     @web.middleware
     async def rewrite(request: web.Request, handler: Any) -> web.StreamResponse:
         response = await handler(request)
         if not isinstance(response, web.Response) or response.content_type != "application/json":
             return response
-        status, body = skew(request.path, response.status, json.loads(response.body))  # type: ignore[arg-type]
+        status, body = skew(request.path, response.status, json.loads(response.text or "null"))
         return web.json_response(body, status=status)
 
-    def build(config: Config) -> web.Application:
-        app = create_app(config)
-        app.middlewares.append(rewrite)
-        return app
+    return rewrite
 
-    return build
+
+#: The planted differences: make's report values as integers (the kit's own broken
+#: emulator), a renamed field, another duplicate rule, a wrong status.
+SKEWS: dict[str, Callable[[Config], web.Application]] = {
+    "integers": broken.with_middleware(broken.integer_report),
+    "renamed": broken.with_middleware(rewriting(renamed)),
+    "duplicates": broken.with_middleware(rewriting(no_duplicates)),
+    "status": broken.with_middleware(rewriting(wrong_status)),
+}
 
 
 def upstream_config() -> Config:
@@ -81,6 +75,6 @@ def upstream_config() -> Config:
 @contextmanager
 def upstream(skew: str | None = None) -> Iterator[MockServer]:
     """The emulator on loopback, as it is or with one of :data:`SKEWS`."""
-    factory = skewed_app(SKEWS[skew]) if skew else create_app
+    factory = SKEWS[skew] if skew else create_app
     with MockServer(upstream_config(), app_factory=factory) as server:
         yield server

@@ -23,7 +23,7 @@ import aiohttp
 from aiohttp import web
 from multidict import CIMultiDict
 
-from .. import drift
+from .. import drift, drift_shadow
 from ..cassette import MAX_LINES, Exchange
 from ..config import Config
 from ..journal import Journal
@@ -186,7 +186,7 @@ async def _observe(app: web.Application, exchange: Exchange, headers: CIMultiDic
     if app[SHADOW]:
         try:
             shadow = await app[SHADOW][0].answer(app[SESSION], exchange, dict(headers))
-            findings += drift.compare(exchange, shadow)
+            findings += drift_shadow.compare(exchange, shadow)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             findings.append(drift.Finding("shadow_failed", "(shadow)", str(exc)))
     # Kept as the client read it: decoded, with its Content-Type alone.
