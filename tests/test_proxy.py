@@ -177,6 +177,14 @@ def test_an_unreachable_upstream_answers_502_naming_it() -> None:
     assert "127.0.0.1:9" in answer.json()["error"]["message"]
 
 
+def test_an_unreachable_upstream_is_journalled() -> None:
+    with proxy("http://127.0.0.1:9") as through:
+        requests.get(f"{through.url}/{SECRET_KEY}/cdr")
+        [entry] = journal(through)
+    assert [w["code"] for w in entry["warnings"]] == ["upstream_unreachable"]
+    assert SECRET_KEY not in json.dumps(entry)
+
+
 def test_the_proxy_forwards_only_the_vendors_routes() -> None:
     with upstream() as real, proxy(real.url) as through:
         answer = requests.post(f"{through.url}/_mock/reset")

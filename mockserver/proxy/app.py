@@ -26,7 +26,7 @@ from multidict import CIMultiDict
 from .. import drift, drift_shadow
 from ..cassette import MAX_LINES, Exchange
 from ..config import Config
-from ..journal import Journal
+from ..journal import Entry, Journal
 from ..redact import Redactor
 from ..server import render
 from ..server.control import page_of
@@ -160,11 +160,16 @@ async def forward(request: web.Request) -> web.StreamResponse:
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
         why = str(exc) or type(exc).__name__
         message = f"the upstream {app[SETTINGS].upstream} did not answer: {why}"
-        return render.ok(render.error_body("upstream_unreachable", message), 502)
+        answer_body = render.error_body("upstream_unreachable", message)
+        _entry(app, exchange).warn("upstream_unreachable", "(upstream)", message)
+        return render.ok(answer_body, 502)
     exchange.elapsed_ms = (time.perf_counter() - started) * 1000
     exchange.status, exchange.body = status, payload
     exchange.headers = {k: answer_headers[k] for k in KEPT if k in answer_headers}
-    await _observe(app, exchange, headers)
+    try:
+        await _observe(app, exchange, headers)
+    except Exception:  # the client gets its answer whatever the checks and the cassette do
+        log.exception("proxy: failed to check or record %s %s", request.method, request.path)
     return web.Response(body=payload, status=status, reason=reason, headers=answer_headers)
 
 
@@ -196,22 +201,29 @@ async def _observe(app: web.Application, exchange: Exchange, headers: CIMultiDic
         headers={k: v for k, v in exchange.headers.items() if k == "Content-Type"},
     )
     shown = app[REDACTOR].exchange(plain) if app[SETTINGS].redact else plain
-    parts = shown.path.split("/")
-    entry = app[JOURNAL].start(
-        at=time.time(),
-        method=shown.method,
-        path=shown.path,
-        api_key=parts[1] if len(parts) > 1 else "",
-        operation=shown.operation,
-        query=dict(parse_qsl(shown.query, keep_blank_values=True)),
-        body=shown.request_body,
-    )
+    entry = _entry(app, shown, redacted=True)
     for finding in findings:
         entry.warn(finding.code, finding.field, finding.message)
     for recorder in app[RECORDER]:
         if not recorder.write(shown):
             entry.warn("cassette_full", "(cassette)", f"the cassette holds {MAX_LINES} lines")
     entry.finish(shown.status, shown.body if shown.operation != "recording" else b"(audio)")
+
+
+def _entry(app: web.Application, exchange: Exchange, redacted: bool = False) -> Entry:
+    """A journal entry for the exchange, redacted unless ``--no-redact`` (or already)."""
+    if app[SETTINGS].redact and not redacted:
+        exchange = app[REDACTOR].exchange(exchange)
+    parts = exchange.path.split("/")
+    return app[JOURNAL].start(
+        at=time.time(),
+        method=exchange.method,
+        path=exchange.path,
+        api_key=parts[1] if len(parts) > 1 else "",
+        operation=exchange.operation,
+        query=dict(parse_qsl(exchange.query, keep_blank_values=True)),
+        body=exchange.request_body,
+    )
 
 
 def end_to_end(headers: Any) -> CIMultiDict[str]:
