@@ -177,6 +177,21 @@ def test_an_unreachable_upstream_answers_502_naming_it() -> None:
     assert "127.0.0.1:9" in answer.json()["error"]["message"]
 
 
+def test_a_body_over_the_limit_is_refused_and_not_forwarded() -> None:
+    with upstream() as real, proxy(real.url, body_limit=100) as through:
+        answer = requests.post(f"{through.url}/{SECRET_KEY}/newcall", data={"name": "x" * 200})
+        assert real.journal == []
+    assert answer.status_code == 413
+    assert answer.json()["error"]["message"] == "body: larger than the limit of 100 bytes"
+
+
+def test_a_bad_journal_page_is_a_400_naming_the_field() -> None:
+    with proxy("http://127.0.0.1:9") as through:
+        answer = requests.get(f"{through.url}/_mock/journal", params={"limit": "lots"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["message"].startswith("limit: must be an integer from 1")
+
+
 def test_an_unreachable_upstream_is_journalled() -> None:
     with proxy("http://127.0.0.1:9") as through:
         requests.get(f"{through.url}/{SECRET_KEY}/cdr")

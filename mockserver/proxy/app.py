@@ -26,6 +26,7 @@ from multidict import CIMultiDict
 from .. import drift, drift_shadow
 from ..cassette import MAX_LINES, Exchange
 from ..config import Config
+from ..errors import ApiError
 from ..journal import Entry, Journal
 from ..redact import Redactor
 from ..server import render
@@ -241,7 +242,10 @@ async def journal(request: web.Request) -> web.Response:
         operation=query.get("operation") or None,
         warnings_only=query.get("warnings") in ("1", "true", "yes"),
     )
-    page = page_of(request, entries)
+    try:
+        page = page_of(request, entries)
+    except ApiError as exc:  # limit or offset out of range
+        return render.error(exc)
     page["items"] = [{**e.to_dict(), "at": _iso(e.at)} for e in page["items"]]
     return render.ok(page)
 
