@@ -129,14 +129,6 @@ class Redactor:
             pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
             body = urlencode([(k, str(self.value(k, v))) for k, v in pairs]).encode()
         path = self.path(exchange.path)
-        answer = exchange.body
-        if exchange.content_type == "application/json" and answer.strip():
-            try:
-                answer = _json_bytes(self.value("", json.loads(answer)))
-            except ValueError:
-                answer = self.scrub(answer.decode("utf-8", "replace")).encode()
-        elif exchange.content_type.startswith("text/"):
-            answer = self.scrub(answer.decode("utf-8", "replace")).encode()
         return Exchange(
             method=exchange.method,
             path=path,
@@ -145,11 +137,22 @@ class Redactor:
             request_body=body,
             status=exchange.status,
             headers=dict(exchange.headers),
-            body=answer,
+            body=self.answer(exchange.body),
             elapsed_ms=exchange.elapsed_ms,
             time=exchange.time,
             redacted=True,
         )
+
+    def answer(self, body: bytes) -> bytes:
+        """An answer: JSON field by field; other text scrubbed; binary (a WAV) as it is."""
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body
+        try:
+            return _json_bytes(self.value("", json.loads(text)))
+        except ValueError:
+            return self.scrub(text).encode("utf-8")
 
 
 def _json_bytes(value: Any) -> bytes:
