@@ -19,7 +19,7 @@ from mockserver import cli
 from mockserver.cassette import read
 from mockserver.config import Account, Config, Scenario
 from mockserver.proxy.app import ProxySettings, create_proxy_app
-from mockserver.server.keys import FAILURES
+from mockserver.server.keys import BACKEND, FAILURES
 
 from .skewed import SECRET_KEY, SECRET_TOKEN, upstream
 
@@ -270,3 +270,32 @@ def test_the_shadow_takes_its_accounts_scenarios_from_shadow_config() -> None:
         ):
             requests.post(f"{through.url}/{SECRET_KEY}/make", json=body)
             assert ("drift_shadow_count" in codes(through)) is drifted
+
+
+def recording_path(real: MockServer) -> str:
+    """The path of the WAV of the upstream's one answered call."""
+
+    def path() -> str:
+        backend = real.app[BACKEND]
+        account = backend.account(SECRET_KEY)
+        [record] = account.answered.values()
+        return "/" + backend.recording_url(account, record).split("/", 3)[3]
+
+    return str(real._call_in_loop(path))
+
+
+def test_a_recording_passes_through_and_its_url_stays_out_of_the_cassette(
+    tmp_path: Path,
+) -> None:
+    cassette = tmp_path / "day.jsonl"
+    with upstream() as real, proxy(real.url, record=str(cassette)) as through:
+        answered = {**CALL, "phone": "89001110000"}  # …0000: answered, so recorded
+        requests.post(f"{through.url}/{SECRET_KEY}/newcall", data=answered)
+        real.advance(minutes=5)
+        path = recording_path(real)
+        direct = requests.get(real.url + path)
+        answer = requests.get(through.url + path)
+    assert (answer.content, answer.headers["Content-Type"]) == (direct.content, "audio/wav")
+    recorded = list(read(cassette))[-1]
+    assert recorded.body == direct.content
+    assert path.rsplit("/", 1)[1] not in cassette.read_text("utf-8")
