@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from .cassette import Exchange, request_fields
 from .phones import normalise
 from .validation import FieldError, validator
@@ -32,7 +34,7 @@ STATUSES = {
     "newcall": frozenset({200, 400, 401, 405, 413}),
     "cdr": frozenset({200, 400, 401, 405, 413}),
 }
-CDR_TIME = "%Y-%m-%d %H:%M:%S %z"
+CDR_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}")
 #: Bytes of a compressed answer decoded for the checks at most (a bomb is not unpacked).
 MAX_DECODED = 64 * 1024 * 1024
 
@@ -87,6 +89,10 @@ def decoded(exchange: Exchange) -> bytes:
 
 def _json(body: bytes) -> Any:
     try:
+        return orjson.loads(body)  # a 30,000-row cdr in a third of json's time
+    except ValueError:
+        pass
+    try:  # what orjson refuses and json reads: integers beyond 64 bits
         return json.loads(body)
     except ValueError:
         return NOT_JSON
@@ -297,11 +303,9 @@ def cdr_order_and_filter(view: View) -> list[Finding]:
     found: list[Finding] = []
     previous: tuple[datetime.datetime, int] | None = None
     for index, row in enumerate(view.answer):
-        if not isinstance(row, dict):
-            continue
-        at = _time(row.get("TIME"))
+        at = _instant(row.get("TIME")) if isinstance(row, dict) else None
         if at is None:
-            continue
+            continue  # the schema rule names it
         query_id = row.get("QUERY_ID")
         order = (at, query_id if isinstance(query_id, int) else 0)
         if previous is not None and order < previous:
@@ -309,7 +313,8 @@ def cdr_order_and_filter(view: View) -> list[Finding]:
                 Finding("drift_cdr_order", f"[{index}]", "rows are not ordered by TIME, QUERY_ID")
             )
         previous = order
-        if (first and at.date() < first) or (last and at.date() > last):
+        day = row["TIME"][:10]  # the date in the account's zone, as the filter reads it
+        if (first and day < first) or (last and day > last):
             found.append(
                 Finding(
                     "drift_cdr_dates",
@@ -321,18 +326,29 @@ def cdr_order_and_filter(view: View) -> list[Finding]:
             found.append(
                 Finding("drift_cdr_filter", f"[{index}].DST", f"row of another number than to={to}")
             )
-    return found[:10]  # a thousand misordered rows say the same thing
+        if len(found) >= 10:  # a thousand misordered rows say the same thing
+            break
+    return found
 
 
-def _date(value: Any) -> datetime.date | None:
+def _date(value: Any) -> str | None:
+    """A date given to the filter, as ISO text (which orders as the dates do)."""
     try:
-        return datetime.date.fromisoformat(str(value)) if value else None
+        return datetime.date.fromisoformat(str(value)).isoformat() if value else None
     except ValueError:
         return None
 
 
-def _time(value: Any) -> datetime.datetime | None:
+def _instant(value: Any) -> datetime.datetime | None:
+    """A cdr TIME (``2026-11-27 10:15:03 +0300``) as naive UTC; None when not of that form.
+    (fromisoformat and the offset by hand: strptime costs 30 times as much, and a cdr
+    may hold 100,000 rows.)"""
+    if not isinstance(value, str) or not CDR_TIME.fullmatch(value):
+        return None
     try:
-        return datetime.datetime.strptime(str(value), CDR_TIME)
+        local = datetime.datetime.fromisoformat(value[:19])
     except ValueError:
         return None
+    sign = -1 if value[20] == "-" else 1
+    offset = datetime.timedelta(hours=int(value[21:23]), minutes=int(value[23:25]))
+    return local - sign * offset
