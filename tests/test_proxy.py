@@ -3,6 +3,7 @@ upstream named in the journal, the shadow's differences named too, and safe cass
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 from collections.abc import Iterator
@@ -299,3 +300,28 @@ def test_a_recording_passes_through_and_its_url_stays_out_of_the_cassette(
     recorded = list(read(cassette))[-1]
     assert recorded.body == direct.content
     assert path.rsplit("/", 1)[1] not in cassette.read_text("utf-8")
+
+
+def gzip_app(_config: object) -> web.Application:
+    """An upstream that answers cdr gzip-compressed, as a real server behind nginx may."""
+
+    async def cdr(request: web.Request) -> web.Response:
+        body = gzip.compress(b"[]")
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        return web.Response(body=body, headers=headers)
+
+    app = web.Application()
+    app[FAILURES] = []
+    app.router.add_get("/{key}/cdr", cdr)
+    return app
+
+
+def test_a_compressed_answer_passes_through_as_sent_and_is_checked_decoded() -> None:
+    with MockServer(app_factory=gzip_app) as real, proxy(real.url) as through:
+        connection = http.client.HTTPConnection("127.0.0.1", int(through.url.rsplit(":", 1)[1]))
+        connection.request("GET", "/k/cdr", headers={"Accept-Encoding": "gzip"})
+        answer = connection.getresponse()
+        raw, encoding = answer.read(), answer.getheader("Content-Encoding")
+        connection.close()
+        assert codes(through) == set()
+    assert (gzip.decompress(raw), encoding) == (b"[]", "gzip")

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_tests.server import MockServer
 from mockserver import cli
+from mockserver.cassette import Exchange
 from mockserver.proxy.replay import Tape, create_replay_app
 
 from .skewed import SECRET_KEY, SECRET_TOKEN, upstream
@@ -118,3 +121,18 @@ def test_replay_refuses_a_file_that_is_not_a_cassette(
     bad.write_text("not json\n", "utf-8")
     assert cli.main(["replay", str(bad)]) == 2
     assert f"{bad}:1: not a cassette line" in capsys.readouterr().err
+
+
+@given(
+    body=st.binary(max_size=200) | st.text(max_size=200).map(str.encode),
+    answer=st.binary(max_size=200) | st.text(max_size=200).map(str.encode),
+    status=st.integers(100, 599),
+)
+def test_a_cassette_line_gives_back_the_exchange_it_was_written_from(
+    body: bytes, answer: bytes, status: int
+) -> None:
+    exchange = Exchange(
+        "POST", "/k/make", "a=1", "application/json", body, status,
+        {"Content-Type": "application/json"}, answer, 1.5, "2026-11-27T06:00:00.000+00:00",
+    )  # fmt: skip
+    assert Exchange.from_dict(json.loads(exchange.to_line())) == exchange
