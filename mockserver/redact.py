@@ -48,7 +48,8 @@ class Redactor:
 
     def __init__(self, key: bytes | None = None) -> None:
         self._key = key or secrets.token_bytes(32)
-        #: original -> pseudonym of every secret seen, to scrub echoes from answers.
+        #: original -> pseudonym of the secrets of the exchange being redacted, to scrub
+        #: their echoes from its answer (one exchange's: a day's worth would grow unbounded).
         self._seen: dict[str, str] = {}
 
     def _digest(self, kind: str, value: str) -> str:
@@ -118,6 +119,7 @@ class Redactor:
 
     def exchange(self, exchange: Exchange) -> Exchange:
         """A redacted copy: request first, so the answer's echoes of it are known."""
+        self._seen = {}
         fields = request_fields(exchange)
         query = urlencode([(k, str(self.value(k, v))) for k, v in parse_qsl(exchange.query, True)])
         body = exchange.request_body

@@ -36,6 +36,13 @@ def no_duplicates(path: str, status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
+def newcall_accepts_duplicates(path: str, status: int, body: Any) -> tuple[int, Any]:
+    """newcall's duplicate rule off: a pending call's duplicate is counted as accepted."""
+    if path.endswith("/newcall") and isinstance(body, dict) and body.get("QUERY_COUNT") == 0:
+        body["QUERY_COUNT"] = 1
+    return status, body
+
+
 def wrong_status(path: str, status: int, body: Any) -> tuple[int, Any]:
     """newcall's refusals answered with HTTP 200."""
     if path.endswith("/newcall") and status == 400:
@@ -64,6 +71,7 @@ SKEWS: dict[str, Callable[[Config], web.Application]] = {
     "renamed": broken.with_middleware(rewriting(renamed)),
     "duplicates": broken.with_middleware(rewriting(no_duplicates)),
     "status": broken.with_middleware(rewriting(wrong_status)),
+    "newcall_duplicates": broken.with_middleware(rewriting(newcall_accepts_duplicates)),
 }
 
 

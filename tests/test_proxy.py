@@ -128,6 +128,15 @@ def test_the_shadow_names_each_planted_difference(skew: str, code: str) -> None:
         assert code in codes(through)
 
 
+def test_the_shadow_names_another_newcall_duplicate_rule() -> None:
+    with upstream("newcall_duplicates") as real, proxy(real.url, shadow=True) as through:
+        for _ in range(2):
+            requests.post(f"{through.url}/{SECRET_KEY}/newcall", data=CALL)
+        [first, second] = journal(through)
+    assert first["warnings"] == []
+    assert [w["message"] for w in second["warnings"]] == ["QUERY_COUNT: upstream 1, the emulator 0"]
+
+
 def test_the_shadow_agrees_with_an_emulator_upstream() -> None:
     with upstream() as real, proxy(real.url, shadow=True) as through:
         traffic(through.url)
