@@ -236,6 +236,12 @@ def _proxy_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignor
     proxy.add_argument(
         "--timeout", type=float, default=30.0, metavar="S", help="seconds for the upstream (30)"
     )
+    proxy.add_argument(
+        "--control-token",
+        metavar="T",
+        default=os.environ.get(TOKEN_ENV),
+        help=f"/_mock/journal then needs 'Authorization: Bearer T' (default: ${TOKEN_ENV})",
+    )
     replay = commands.add_parser("replay", help="serve a cassette's answers to matching requests")
     replay.add_argument("cassette", metavar="FILE", help="a cassette written by proxy --record")
     replay.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
@@ -268,6 +274,7 @@ def proxy(args: argparse.Namespace) -> int:
         redact=not args.no_redact,
         shadow_config=shadow_config,
         timeout=args.timeout,
+        control_token=args.control_token or None,
     )
     print(
         f"autodialer-mock proxy on http://{args.host}:{args.port} -> {settings.upstream}\n"
@@ -277,10 +284,10 @@ def proxy(args: argparse.Namespace) -> int:
         + ("\n  shadow: an in-process emulator, real clock" if args.shadow else ""),
         flush=True,
     )
-    if not _is_loopback(args.host):
+    if not _is_loopback(args.host) and not settings.control_token:
         log.warning(
-            "listening on %s: the proxy and its journal /_mock/journal are reachable from the "
-            "network",
+            "listening on %s: the journal /_mock/journal is reachable from the network; "
+            "set --control-token",
             args.host,
         )
     app = create_proxy_app(settings)

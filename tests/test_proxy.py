@@ -202,6 +202,16 @@ def test_a_bad_journal_page_is_a_400_naming_the_field() -> None:
     assert answer.json()["error"]["message"].startswith("limit: must be an integer from 1")
 
 
+def test_the_journal_needs_the_control_token_when_one_is_set() -> None:
+    with proxy("http://127.0.0.1:9", control_token="s3cret") as through:
+        refused = requests.get(f"{through.url}/_mock/journal")
+        allowed = requests.get(
+            f"{through.url}/_mock/journal", headers={"Authorization": "Bearer s3cret"}
+        )
+    assert (refused.status_code, allowed.status_code) == (401, 200)
+    assert refused.json()["error"]["code"] == "control_token_required"
+
+
 def test_an_unreachable_upstream_is_journalled() -> None:
     with proxy("http://127.0.0.1:9") as through:
         requests.get(f"{through.url}/{SECRET_KEY}/cdr")

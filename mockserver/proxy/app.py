@@ -31,6 +31,7 @@ from ..journal import Entry, Journal
 from ..redact import Redactor
 from ..server import render
 from ..server.control import page_of
+from ..server.security import refusal
 from .shadow import Shadow
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class ProxySettings:
     timeout: float = 30.0
     journal_size: int = 10_000
     body_limit: int = Config.body_limit
+    control_token: str | None = None  # /_mock/journal then needs Authorization: Bearer
 
 
 class Recorder:
@@ -237,6 +239,9 @@ def end_to_end(headers: Any) -> CIMultiDict[str]:
 
 async def journal(request: web.Request) -> web.Response:
     """Every exchange, newest last, with its drift warnings (``?warnings=1``: those only)."""
+    refused = refusal(request, request.app[SETTINGS].control_token)
+    if refused is not None:
+        return refused
     query = request.query
     entries = request.app[JOURNAL].entries(
         operation=query.get("operation") or None,
