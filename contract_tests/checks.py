@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from mockserver.drift import MAKE_STATUS
+
 from .failures import ReportNotStrings, SchemaMismatch, WrongStatus
 from .validators import explain_response
 
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
 Check = Callable[["Context", "Exchange", Any], None]
 CHECKS: dict[str, Check] = {}
 VENDOR = ("make", "newcall", "cdr")
-MAKE_STATUS = {"0": 200, "2": 200, "3": 200, "1": 401, "4": 413, "5": 400}
 
 
 def check(fn: Check) -> Check:

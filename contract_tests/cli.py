@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     receiver.add_argument("--only", action="append", metavar="CASE", help="run only these cases")
     receiver.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
     receiver.add_argument("--list", action="store_true", help="list the cases and exit")
+    drift = commands.add_parser("drift", help="check a proxy's cassette against the contract")
+    drift.add_argument("cassette", metavar="FILE", help="written by autodialer-mock proxy --record")
+    drift.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
     commands.add_parser("rules", help="list the rules the kit checks")
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document")
     openapi.add_argument("--output", "-o", metavar="FILE", help="write it here instead")
@@ -77,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "receiver":
         return check_receiver(args)
+    if args.command == "drift":
+        return check_drift(args)
     if bool(args.other_api_key) != bool(args.other_access_token):
         print(
             "autodialer-contract: give both --other-api-key and --other-access-token",
@@ -131,6 +136,22 @@ def check_receiver(args: argparse.Namespace) -> int:
     if args.junit_xml:
         junit_xml(outcomes, args.junit_xml, name="autodialer-contract receiver")
     return 1 if any(o.status in (FAILED, ERROR) for o in outcomes) else 0
+
+
+def check_drift(args: argparse.Namespace) -> int:
+    from mockserver.cassette import CassetteError
+
+    from . import drift_report
+
+    try:
+        report = drift_report.scan(args.cassette)
+    except (CassetteError, OSError) as exc:
+        print(f"autodialer-contract drift: {exc}", file=sys.stderr)
+        return 2
+    print(drift_report.text(report, args.cassette))
+    if args.junit_xml:
+        drift_report.junit_xml(report, args.junit_xml)
+    return 0 if report.clean else 1
 
 
 if __name__ == "__main__":

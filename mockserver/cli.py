@@ -9,12 +9,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .config import Config, load_file
 from .errors import ConfigError
 
-COMMANDS = ("serve", "fire")
+COMMANDS = ("serve", "fire", "proxy", "replay")
 TOKEN_ENV = "AUTODIALER_MOCK_CONTROL_TOKEN"  # keeps the token out of `ps` and shell history
 log = logging.getLogger("autodialer-mock")
 
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         help="on SIGTERM, seconds to let requests in flight finish (default 10)",
     )
     _fire_parser(commands)
+    _proxy_parsers(commands)
     return parser
 
 
@@ -214,6 +216,122 @@ def fire(args: argparse.Namespace) -> int:
     return 0 if summary.sent == summary.ok else 1
 
 
+def _proxy_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    proxy = commands.add_parser(
+        "proxy", help="forward the vendor's routes to the real service, journal and record drift"
+    )
+    proxy.add_argument("--upstream", required=True, metavar="URL", help="the real service's base")
+    proxy.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    proxy.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    proxy.add_argument("--record", metavar="FILE", help="write each exchange to this new cassette")
+    proxy.add_argument(
+        "--shadow", action="store_true", help="also ask an in-process emulator; journal differences"
+    )
+    proxy.add_argument(
+        "--shadow-config", metavar="FILE", help="the shadow emulator's configuration (TOML/YAML)"
+    )
+    proxy.add_argument(
+        "--no-redact", action="store_true", help="keep keys, tokens, names and numbers as sent"
+    )
+    proxy.add_argument(
+        "--timeout", type=float, default=30.0, metavar="S", help="seconds for the upstream (30)"
+    )
+    proxy.add_argument(
+        "--control-token",
+        metavar="T",
+        default=os.environ.get(TOKEN_ENV),
+        help=f"/_mock/journal then needs 'Authorization: Bearer T' (default: ${TOKEN_ENV})",
+    )
+    replay = commands.add_parser("replay", help="serve a cassette's answers to matching requests")
+    replay.add_argument("cassette", metavar="FILE", help="a cassette written by proxy --record")
+    replay.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    replay.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+
+
+def proxy(args: argparse.Namespace) -> int:
+
+    from .proxy.app import ProxySettings, check_record_path, create_proxy_app
+
+    problems = [
+        (not args.upstream.startswith(("http://", "https://")), "--upstream: must be http(s)://"),
+        (args.timeout <= 0, "--timeout: must be > 0"),
+        (bool(args.shadow_config) and not args.shadow, "--shadow-config: needs --shadow"),
+    ]
+    refused = [message for bad, message in problems if bad]
+    if args.record and (why := check_record_path(args.record)):
+        refused.append(f"--record: {why}")
+    try:
+        shadow_config = load_file(args.shadow_config) if args.shadow_config else None
+    except (ConfigError, OSError) as exc:
+        refused.append(f"--shadow-config: {exc}")
+    if refused:
+        print(f"autodialer-mock proxy: {refused[0]}", file=sys.stderr)
+        return 2
+    settings = ProxySettings(
+        upstream=args.upstream.rstrip("/"),
+        record=args.record,
+        shadow=args.shadow,
+        redact=not args.no_redact,
+        shadow_config=shadow_config,
+        timeout=args.timeout,
+        control_token=args.control_token or None,
+    )
+    print(
+        f"autodialer-mock proxy on http://{args.host}:{args.port} -> {settings.upstream}\n"
+        f"  journal: http://{args.host}:{args.port}/_mock/journal"
+        + (f"\n  cassette: {args.record}" + ("" if settings.redact else " (NOT redacted)"))
+        * bool(args.record)
+        + ("\n  shadow: an in-process emulator, real clock" if args.shadow else ""),
+        flush=True,
+    )
+    if not _is_loopback(args.host) and not settings.control_token:
+        log.warning(
+            "listening on %s: the journal /_mock/journal is reachable from the network; "
+            "set --control-token",
+            args.host,
+        )
+    app = create_proxy_app(settings)
+    _run(app, args.host, args.port)
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+
+    from .cassette import CassetteError
+    from .proxy.replay import Tape, create_replay_app
+
+    try:
+        tape = Tape.load(args.cassette)
+    except (CassetteError, OSError) as exc:
+        print(f"autodialer-mock replay: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"autodialer-mock replay on http://{args.host}:{args.port}: "
+        f"{len(tape)} answers from {args.cassette}",
+        flush=True,
+    )
+    app = create_replay_app(tape)
+    _run(app, args.host, args.port)
+    return 0
+
+
+def _run(app: Any, host: str, port: int) -> None:
+    from aiohttp import web
+
+    from .server.app import PARSER_LIMITS
+
+    limits = PARSER_LIMITS
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        print=None,
+        access_log=None,
+        max_line_size=limits["max_line_size"],
+        max_field_size=limits["max_field_size"],
+    )
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -232,7 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=getattr(args, "log_level", "info").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return fire(args) if args.command == "fire" else serve(args)
+    run = {"fire": fire, "proxy": proxy, "replay": replay}.get(args.command, serve)
+    return run(args)
 
 
 if __name__ == "__main__":
