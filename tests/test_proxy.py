@@ -299,7 +299,7 @@ def recording_path(real: MockServer) -> str:
         backend = real.app[BACKEND]
         account = backend.account(SECRET_KEY)
         [record] = account.answered.values()
-        return "/" + backend.recording_url(account, record).split("/", 3)[3]
+        return "/" + backend.recordings.url(account, record).split("/", 3)[3]
 
     return str(real._call_in_loop(path))
 
