@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PEERS = HERE / ".peers"
+PEERS = HERE / "peers"  # filled by bench/peers.sh
 PYTHON = sys.executable
 #: Processes start as on a user's machine: with Python's bytecode cache. (Some sandboxes set
 #: PYTHONDONTWRITEBYTECODE, which makes every start compile every module again.)
