@@ -1,48 +1,86 @@
 """HTTP benchmarks 1 and 2: make with 1000 rows; newcall and a small cdr, beside their peers.
 
 Every server runs in its own process on 127.0.0.1 and wrk, another process, loads it.
-Baselines: a bare aiohttp handler (bare_server.py); WireMock standalone and Prism when
+Baselines: a bare aiohttp handler (bare_server.py); WireMock standalone, with its request
+journal (its default) and without it (``--no-request-journal``), and Prism, when
 ``bench/peers.sh`` installed them.
+
+Each turn starts a fresh server, warms it with ``warmup`` seconds of the very load it is then
+measured under (the JVM and Node compile their hot paths during it), clears what the warm-up
+stored (the emulator's records, WireMock's journal) and measures ``seconds`` of wrk. The
+servers take turns, round after round, and every ratio is the median of the ratios of the
+emulator's turn and the peer's turn in the same round: a neighbour who slows one round slows
+both sides of its ratio.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
+import subprocess
 import tempfile
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from harness import PEERS, WrkResult, bare, emulator, free_port, ratio, running, wrk
+from harness import PEERS, WrkResult, bare, emulator, free_port, running, wrk
 
 CDR_PATH = "/apikey/cdr?date_from=2026-11-27&date_to=2026-11-27"
-Server = Callable[[int], AbstractContextManager[object]]
+Process = subprocess.Popen[bytes]
 
 
-def _python(cmd: Callable[[int], list[str]]) -> Server:
+@dataclass(frozen=True)
+class Server:
+    name: str
+    start: Callable[[int], AbstractContextManager[Process]]
+    #: Clears what a warm-up stored, so the measured run starts from the state a fresh server has.
+    clear: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Load:
+    bench: str
+    script: str | None  # a wrk Lua script in bench/lua/, or None for a plain GET
+    path: str
+    connections: int
+    rows_per_request: int = 0
+    stores: bool = True  # each request stores something (the warm-up's must be cleared)
+
+
+def _python(cmd: Callable[[int], list[str]]) -> Callable[[int], AbstractContextManager[Process]]:
     @contextmanager
-    def start(port: int) -> Iterator[object]:
+    def start(port: int) -> Iterator[Process]:
         with running(cmd(port), f"http://127.0.0.1:{port}/_mock/clock") as process:
             yield process
 
     return start
 
 
-@contextmanager
-def _wiremock(port: int) -> Iterator[object]:
-    jar = next((PEERS / "node_modules" / "wiremock" / "build").glob("wiremock-standalone-*.jar"))
-    cmd = ["java", "-jar", str(jar), "--port", str(port), "--root-dir",
-           str(Path(__file__).parent / "wiremock"), "--disable-banner"]  # fmt: skip
-    with running(cmd, f"http://127.0.0.1:{port}/_mock/clock") as process:
-        yield process
+def _post(url: str, method: str = "POST") -> None:
+    urllib.request.urlopen(urllib.request.Request(url, data=b"", method=method)).read()
 
 
-def _prism(openapi: Path) -> Server:
+def _wiremock(*options: str) -> Callable[[int], AbstractContextManager[Process]]:
     @contextmanager
-    def start(port: int) -> Iterator[object]:
+    def start(port: int) -> Iterator[Process]:
+        jar = next(
+            (PEERS / "node_modules" / "wiremock" / "build").glob("wiremock-standalone-*.jar")
+        )
+        cmd = ["java", "-jar", str(jar), "--port", str(port), "--root-dir",
+               str(Path(__file__).parent / "wiremock"), "--disable-banner", *options]  # fmt: skip
+        with running(cmd, f"http://127.0.0.1:{port}/_mock/clock") as process:
+            yield process
+
+    return start
+
+
+def _prism(openapi: Path) -> Callable[[int], AbstractContextManager[Process]]:
+    @contextmanager
+    def start(port: int) -> Iterator[Process]:
         cmd = [str(PEERS / "node_modules" / ".bin" / "prism"), "mock", str(openapi),
                "-p", str(port), "-h", "127.0.0.1"]  # fmt: skip
         with running(cmd, f"http://127.0.0.1:{port}/apikey/cdr") as process:
@@ -64,127 +102,138 @@ def _openapi() -> Path | None:
     return path
 
 
-def peers() -> dict[str, Server]:
-    found: dict[str, Server] = {"emulator": _python(emulator), "bare aiohttp": _python(bare)}
+def servers(with_peers: bool = True) -> list[Server]:
+    """The emulator and the bare handler, then whichever peers bench/peers.sh installed."""
+    found = [
+        Server("emulator", _python(emulator), lambda base: _post(f"{base}/_mock/reset")),
+        Server("bare aiohttp", _python(bare)),
+    ]
+    if not with_peers:
+        return found
     if shutil.which("java") and (PEERS / "node_modules" / "wiremock").exists():
-        found["WireMock"] = _wiremock
+        found.append(
+            Server(
+                "WireMock", _wiremock(), lambda base: _post(f"{base}/__admin/requests", "DELETE")
+            )
+        )
+        found.append(Server("WireMock, no journal", _wiremock("--no-request-journal")))
     openapi = _openapi()
     if openapi is not None and (PEERS / "node_modules" / ".bin" / "prism").exists():
-        found["Prism"] = _prism(openapi)
+        found.append(Server("Prism", _prism(openapi)))
+    if len(found) < 5:
+        print("  (WireMock or Prism is missing: `bash bench/peers.sh` installs them)", flush=True)
     return found
 
 
-def _seed_cdr(port: int) -> None:
+def _seed_cdr(base: str) -> None:
     """A few finished calls, so the emulator's cdr answers a small, real result."""
-    base = f"http://127.0.0.1:{port}"
     for i in range(5):
         body = f"name=N&UUID=u&phone=8900111000{i}".encode()
-        urllib.request.urlopen(f"{base}/apikey/newcall", data=body)
+        urllib.request.urlopen(f"{base}/apikey/newcall", data=body).read()
     request = urllib.request.Request(
         f"{base}/_mock/clock/advance", data=json.dumps({"seconds": 3600}).encode(), method="POST"
     )
-    urllib.request.urlopen(request)
+    urllib.request.urlopen(request).read()
 
 
-def _in_turns(
-    servers: dict[str, Server], rounds: int, measure: Callable[[str, Server], dict[str, object]]
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, all its threads, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def turn(server: Server, load: Load, seconds: float, warmup: float) -> dict[str, object]:
+    """One fresh server: warmed, cleared, then measured. The row keeps wrk's figures and the
+    server's CPU time per request (which, unlike latency, does not count waiting for a core)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with server.start(port) as process:
+        if server.name == "emulator" and load.bench == "cdr":
+            _seed_cdr(base)
+        if warmup > 0:
+            wrk(base + load.path, load.script, load.connections, warmup, 2)
+            if load.stores and server.clear is not None:
+                server.clear(base)
+        cpu = cpu_seconds(process.pid)
+        result = wrk(base + load.path, load.script, load.connections, seconds, 2)
+        cpu = cpu_seconds(process.pid) - cpu
+    return _row(load, server.name, result, cpu)
+
+
+def in_turns(
+    found: list[Server], load: Load, seconds: float, warmup: float, rounds: int
 ) -> list[dict[str, object]]:
-    """Each server's figure, the emulator and the bare handler taking turns ``rounds`` times.
-
-    The machine is shared and one run can move by 15-40 %. Each emulator turn is paired
-    with the bare handler's turn right after it, and the ratio of each pair is taken: a
-    neighbour who slows both halves of a pair moves neither ratio. The emulator's row
-    keeps the median of the pair ratios (``pair_rps_ratio``, ``pair_p50_ratio``); each
-    server's row is its median turn. The peers run once.
-    """
-    turns: dict[str, list[dict[str, object]]] = {name: [] for name in servers}
-    paired = [name for name in ("emulator", "bare aiohttp") if name in servers]
-    order = paired * rounds + [name for name in servers if name not in paired]
-    for name in order:
-        turns[name].append(measure(name, servers[name]))
-    pairs = list(zip(turns.get("emulator", []), turns.get("bare aiohttp", []), strict=False))
+    """Each server's median turn over ``rounds`` rounds; the emulator's row also holds, for
+    each peer, the median over the rounds of the emulator's figure divided by the peer's."""
+    turns: dict[str, list[dict[str, object]]] = {server.name: [] for server in found}
+    for _ in range(rounds):
+        for server in found:
+            turns[server.name].append(turn(server, load, seconds, warmup))
     rows = []
-    for name, found in turns.items():
-        by_rps = sorted(found, key=lambda row: row["rps"])  # type: ignore[arg-type,return-value]
+    for name, taken in turns.items():
+        by_rps = sorted(taken, key=lambda row: float(row["rps"]))  # type: ignore[arg-type]
         median = dict(by_rps[len(by_rps) // 2])
-        if len(found) > 1:
-            median["turns_rps"] = [row["rps"] for row in found]
-        if name == "emulator" and len(pairs) > 1:
-            rps, p50 = _pair_ratios(pairs, "rps"), _pair_ratios(pairs, "p50_ms")
-            median["pair_rps_ratios"] = [round(r, 3) for r in rps]
-            median["pair_rps_ratio"] = statistics.median(rps)
-            median["pair_p50_ratio"] = statistics.median(p50)
+        median["turns_rps"] = [row["rps"] for row in taken]
+        if name == "emulator":
+            median["against"] = {
+                peer: _ratios(taken, others) for peer, others in turns.items() if peer != name
+            }
         rows.append(median)
     return rows
 
 
-def _pair_ratios(pairs: list[tuple[dict[str, object], dict[str, object]]], key: str) -> list[float]:
-    return [float(ours[key]) / float(bare[key]) for ours, bare in pairs]  # type: ignore[arg-type]
+def _ratios(ours: list[dict[str, object]], theirs: list[dict[str, object]]) -> dict[str, object]:
+    def each(key: str) -> list[float]:
+        return [float(a[key]) / float(b[key]) for a, b in zip(ours, theirs, strict=True)]  # type: ignore[arg-type]
+
+    rps, p50, cpu = each("rps"), each("p50_ms"), each("cpu_ms_per_request")
+    return {"rps": statistics.median(rps), "p50": statistics.median(p50),
+            "cpu": statistics.median(cpu), "rounds_rps": [round(r, 3) for r in rps],
+            "rounds_p50": [round(r, 3) for r in p50]}  # fmt: skip
 
 
-def bench_make(seconds: float, rounds: int = 1) -> list[dict[str, object]]:
-    servers = dict(list(peers().items())[:2])  # the peers don't emulate make
+def bench_make(seconds: float, warmup: float, rounds: int) -> list[dict[str, object]]:
+    found = servers(with_peers=False)  # the peers don't emulate make
     rows = []
     for connections in (1, 8):
-
-        def measure(name: str, server: Server, connections: int = connections) -> dict[str, object]:
-            port = free_port()
-            with server(port):
-                result = wrk(f"http://127.0.0.1:{port}", "make.lua", connections, seconds, 2)
-            return _row("make 1000 rows", name, connections, result, rows_per_request=1000)
-
-        rows += _in_turns(servers, rounds, measure)
+        load = Load("make 1000 rows", "make.lua", "/apikey/make", connections, 1000)
+        rows += in_turns(found, load, seconds, warmup, rounds)
     return rows
 
 
-def bench_small(seconds: float, rounds: int = 1) -> list[dict[str, object]]:
-    servers = peers()
+def bench_small(seconds: float, warmup: float, rounds: int) -> list[dict[str, object]]:
+    found = servers()
     rows = []
-    for method, script, path in (("newcall", "newcall.lua", ""), ("cdr", None, CDR_PATH)):
-
-        def measure(name: str, server: Server, method: str = method, script: str | None = script,
-                    path: str = path) -> dict[str, object]:  # fmt: skip
-            port = free_port()
-            with server(port):
-                if name == "emulator" and method == "cdr":
-                    _seed_cdr(port)
-                result = wrk(f"http://127.0.0.1:{port}{path}", script, 16, seconds, 2)
-            return _row(method, name, 16, result)
-
-        rows += _in_turns(servers, rounds, measure)
+    for load in (Load("newcall", "newcall.lua", "/apikey/newcall", 16),
+                 Load("cdr", None, CDR_PATH, 16, stores=False)):  # fmt: skip
+        rows += in_turns(found, load, seconds, warmup, rounds)
     return rows
 
 
-def _row(what: str, server: str, connections: int, result: WrkResult,
-         rows_per_request: int = 0) -> dict[str, object]:  # fmt: skip
+def _row(load: Load, server: str, result: WrkResult, cpu: float) -> dict[str, object]:
     row: dict[str, object] = {
-        "bench": what, "server": server, "connections": connections, "rps": result.rps,
-        "p50_ms": result.p50_ms, "p99_ms": result.p99_ms, "errors": result.errors,
+        "bench": load.bench, "server": server, "connections": load.connections,
+        "rps": result.rps, "p50_ms": result.p50_ms, "p99_ms": result.p99_ms,
+        "cpu_ms_per_request": cpu * 1000 / max(1, result.requests), "errors": result.errors,
     }  # fmt: skip
-    if rows_per_request:
-        row["rows_per_s"] = result.rps * rows_per_request
+    if load.rows_per_request:
+        row["rows_per_s"] = result.rps * load.rows_per_request
     return row
 
 
 def report(rows: list[dict[str, object]]) -> None:
     for row in rows:
         extra = f", {row['rows_per_s']:.0f} rows/s" if "rows_per_s" in row else ""
-        if "turns_rps" in row:
+        if len(row.get("turns_rps", [])) > 1:  # type: ignore[arg-type]
             turns = ", ".join(f"{rps:.0f}" for rps in row["turns_rps"])  # type: ignore[attr-defined]
             extra += f"  (median of turns: {turns} req/s)"
-        if "pair_rps_ratios" in row:
-            pairs = ", ".join(f"{r:.2f}" for r in row["pair_rps_ratios"])  # type: ignore[attr-defined]
-            extra += (f"; against the bare turn after each: req/s {row['pair_rps_ratio']:.2f}x "
-                      f"(pairs {pairs}), p50 {row['pair_p50_ratio']:.2f}x")  # fmt: skip
-        print(f"  {row['bench']:<15} {row['server']:<13} c={row['connections']:<3} "
+        print(f"  {row['bench']:<15} {row['server']:<21} c={row['connections']:<3} "
               f"{row['rps']:>9.1f} req/s  p50 {row['p50_ms']:.2f} ms  p99 {row['p99_ms']:.2f} ms"
-              f"{extra}  errors {row['errors']}")  # fmt: skip
-    by = {(r["bench"], r["server"], r["connections"]): r for r in rows}
-    for (bench, server, connections), row in by.items():
-        if server == "emulator":
-            for peer in ("bare aiohttp", "WireMock", "Prism"):
-                other = by.get((bench, peer, connections))
-                if other:
-                    print(f"  {bench} c={connections}: emulator/{peer}: "
-                          f"req/s {ratio(row['rps'], other['rps'])}, "  # type: ignore[arg-type]
-                          f"p50 {ratio(row['p50_ms'], other['p50_ms'])}")  # type: ignore[arg-type]  # fmt: skip
+              f"  cpu {row['cpu_ms_per_request']:.3f} ms/req{extra}"
+              f"  errors {row['errors']}")  # fmt: skip
+    for row in rows:
+        for peer, r in row.get("against", {}).items():  # type: ignore[attr-defined]
+            rounds = ", ".join(f"{x:.2f}" for x in r["rounds_rps"])
+            print(f"  {row['bench']} c={row['connections']}: emulator/{peer}: "
+                  f"req/s {r['rps']:.2f}x (rounds {rounds}), p50 {r['p50']:.2f}x, "
+                  f"cpu per request {r['cpu']:.2f}x")  # fmt: skip
