@@ -28,7 +28,7 @@ import schemas
 from mockserver import jsonio
 from mockserver.backend import Backend
 from mockserver.clock import Clock, parse_iso
-from mockserver.config import Account, ClockConfig, Config
+from mockserver.config import from_dict
 
 START = "2026-11-27T09:00:00+03:00"
 DAY = 86400
@@ -39,9 +39,17 @@ PER_LINE = 100
 
 
 def backend(dial_lines: int) -> Backend:
-    config = Config(seed=1, clock=ClockConfig(mode="manual", start=START))
-    config.accounts = [Account(api_key="apikey", access_token="client-key", dial_lines=dial_lines)]
+    """An emulator configured as a user configures one: through the configuration's checks
+    (so a benchmark cannot use more dial lines than a user may)."""
+    config = from_dict({"seed": 1, "clock": {"mode": "manual", "start": START},
+                        "accounts": [{"api_key": "apikey", "access_token": "client-key",
+                                      "dial_lines": dial_lines}]})  # fmt: skip
     return Backend(config, Clock("manual", start=parse_iso(START)))
+
+
+def simulation_lines(records: int) -> int:
+    """The dial lines of the simulation: one per :data:`PER_LINE` records, within the cap."""
+    return min(MAX_LINES, max(10, records // PER_LINE))
 
 
 class Sink:
@@ -93,7 +101,7 @@ def memory(n: int) -> dict[str, float]:
 def simulation(n: int) -> dict[str, float]:
     """Attempts per second while the clock moves over ``n`` pending records: one day, as a
     user advances it, on as many lines as the configuration allows for a million records."""
-    lines = min(MAX_LINES, max(10, n // PER_LINE))
+    lines = simulation_lines(n)
     b = backend(lines)
     upload(b, 0, n)
     gc.collect()
@@ -110,7 +118,7 @@ def simulation(n: int) -> dict[str, float]:
             "seconds": seconds, "attempts_per_s": attempts / seconds}  # fmt: skip
 
 
-def cdr(n: int, per_day: int) -> dict[str, float]:
+def cdr(n: int, per_day: int) -> dict[str, float | str]:
     """cdr over ``n`` stored rows, ``per_day`` uploaded and dialled each day: one number's
     rows on the day it was dialled (as a CRM asks after a call), and a whole day's rows."""
     b = backend(max(10, per_day // 20))
@@ -147,7 +155,7 @@ def _timed(call: Any) -> float:
     return time.perf_counter() - start
 
 
-def measure(figure: str, n: int) -> dict[str, float]:
+def measure(figure: str, n: int) -> dict[str, Any]:
     """Runs one figure in a fresh interpreter and returns what it printed."""
     out = subprocess.run(
         [PYTHON, __file__, figure, str(n)],
@@ -162,10 +170,12 @@ def measure(figure: str, n: int) -> dict[str, float]:
 
 if __name__ == "__main__":
     figure, count = sys.argv[1], int(sys.argv[2])
+    result: dict[str, float] | dict[str, float | str]
     if figure == "memory":
         result = memory(count)
     elif figure == "simulation":
         result = simulation(count)
-    else:
-        result = cdr(count, per_day=min(30_000, count // 10))
+    else:  # a day's rows: 30,000 or a tenth of them, unless given
+        per_day = int(sys.argv[3]) if len(sys.argv) > 3 else min(30_000, count // 10)
+        result = cdr(count, per_day)
     print(json.dumps(result))

@@ -39,7 +39,7 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         try:
             urllib.request.urlopen(url, timeout=1)
             return time.perf_counter() - start
@@ -51,16 +51,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0
 
 
 @contextlib.contextmanager
-def running(
-    cmd: Sequence[str], ready_url: str, **kwargs: object
-) -> Iterator[subprocess.Popen[bytes]]:
+def running(cmd: Sequence[str], ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
-        list(cmd),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-        env=ENV,
-        **kwargs,
+        list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=ENV
     )
     try:
         wait_ready(ready_url, process)
