@@ -113,7 +113,8 @@ def simulation(n: int) -> dict[str, float]:
     seconds = time.perf_counter() - start
     records = list(b.accounts["apikey"].records())
     attempts = sum(r.attempts for r in records)
-    return {"records": n, "dial_lines": lines, "attempts": attempts, "events": events,
+    return {"records": n, "dial_lines": lines, "line_cap": MAX_LINES, "attempts": attempts,
+            "events": events,
             "never_dialled": sum(1 for r in records if r.attempts == 0),
             "seconds": seconds, "attempts_per_s": attempts / seconds}  # fmt: skip
 

@@ -1,9 +1,9 @@
 """Runs every benchmark and prints the figures, the peers' beside ours, the ratios and the
-targets of the performance issue.
+targets, ending with the "Latest figures" section of docs/benchmarks.md (bench/summary.py).
 
-    python bench/run.py            # the full run (a million records: several minutes)
-    python bench/run.py --quick    # a smoke run: small counts, short wrk runs
-    bash bench/peers.sh            # once, to add WireMock and Prism to the HTTP runs
+    bash bench/peers.sh            # once: wrk, WireMock and Prism
+    python bench/run.py            # the full run: about 20 minutes on 2 cores
+    python bench/run.py --quick    # a smoke run: 100,000 records, 1 s wrk turns (1 minute)
 
 Everything runs on 127.0.0.1; wrk (apt-get install wrk) loads the HTTP servers from
 another process.
@@ -28,136 +28,7 @@ import http_bench
 import startup_bench
 import webhook_bench
 from harness import machine
-
-#: The newcall targets against each peer (None: shown, no target).
-PEER_TARGETS: tuple[tuple[str, float | None], ...] = (
-    ("bare aiohttp", 0.8),
-    ("WireMock", 1.0),
-    ("WireMock, no journal", None),
-    ("Prism", 3.0),
-)
-
-
-def _find(rows: list[dict[str, Any]], bench: str, server: str, connections: int) -> dict[str, Any]:
-    return next(
-        (
-            r
-            for r in rows
-            if (r["bench"], r["server"], r["connections"]) == (bench, server, connections)
-        ),
-        {},
-    )
-
-
-def verdicts(figures: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
-    """(figure, ours and the comparison, target, met?) for the summary table."""
-    out: list[tuple[str, str, str, bool | None]] = []
-    make, small = figures.get("make", []), figures.get("small", [])
-    ours = _find(make, "make 1000 rows", "emulator", 1)
-    if ours and "bare aiohttp" in ours.get("against", {}):
-        # The median over the rounds of the emulator's p50 over the bare handler's.
-        vs_bare = ours["against"]["bare aiohttp"]
-        out.append(
-            (
-                "make 1000 rows, p50 (c=1)",
-                f"{ours['p50_ms']:.1f} ms; {vs_bare['p50']:.2f}x bare "
-                f"(CPU per request {vs_bare['cpu']:.2f}x)",
-                "<= 2x bare and <= 10 ms",
-                vs_bare["p50"] <= 2 and ours["p50_ms"] <= 10,
-            )
-        )
-    newcall = _find(small, "newcall", "emulator", 16)
-    if newcall:
-        parts, met = [f"{newcall['rps']:.0f} req/s"], True
-        for peer, need in PEER_TARGETS:
-            found = newcall.get("against", {}).get(peer)
-            if found:
-                parts.append(f"{found['rps']:.2f}x {peer}")
-                met = met and (need is None or found["rps"] >= need)
-        out.append(
-            (
-                "newcall requests/s",
-                "; ".join(parts),
-                ">= 0.8x bare, >= 1x WireMock (journal on), >= 3x Prism",
-                met if len(parts) == len(PEER_TARGETS) + 1 else None,
-            )
-        )
-    if "cdr" in figures:
-        c = figures["cdr"]
-        out.append(
-            (
-                "cdr, one number on the day it was dialled, p50",
-                f"{c['one_number_p50_ms']:.3f} ms over {c['stored_rows']:,} rows",
-                "<= 2 ms",
-                c["one_number_p50_ms"] <= 2,
-            )
-        )
-        out.append(
-            (
-                "cdr, a whole day, p50",
-                f"{c['whole_day_p50_ms']:.0f} ms for {c['day_rows']:,} rows "
-                f"(first query {c['whole_day_first_ms']:.0f} ms)",
-                "<= 100 ms",
-                c["whole_day_p50_ms"] <= 100,
-            )
-        )
-    if "simulation" in figures:
-        s = figures["simulation"]
-        out.append(
-            (
-                "simulation",
-                f"{s['attempts_per_s']:,.0f} attempts/s ({s['attempts']:,} attempts on "
-                f"{s['dial_lines']:,} lines; median of "
-                + ", ".join(f"{r:,.0f}" for r in s["runs_per_s"])
-                + ")",
-                ">= 100,000 attempts/s",
-                s["attempts_per_s"] >= 100_000,
-            )
-        )
-    if "webhooks" in figures:
-        w = figures["webhooks"]
-        r = w["emulator"]["per_s"] / w["bare aiohttp client"]["per_s"]
-        out.append(
-            (
-                "webhook deliveries",
-                f"{w['emulator']['per_s']:,.0f}/s; a bare aiohttp client "
-                f"{w['bare aiohttp client']['per_s']:,.0f}/s ({r:.2f}x)",
-                ">= 2,000/s",
-                w["emulator"]["per_s"] >= 2000,
-            )
-        )
-    if "memory" in figures:
-        m = figures["memory"]
-        out.append(
-            (
-                "memory, texts unique per row",
-                f"{m['bytes_per_record']:.0f} bytes per pending record "
-                f"({m['pending']:,} pending, RSS {m['rss_mb']:.0f} MiB; the record "
-                f"{m['record_object_bytes']} B, its texts {m['own_texts_bytes']} B)",
-                "<= 500 bytes",
-                m["bytes_per_record"] <= 500,
-            )
-        )
-    if "startup" in figures:
-        s = figures["startup"]
-        out.append(
-            (
-                "start-up",
-                f"{s['emulator_start_s']:.2f} s; bare aiohttp {s['bare_aiohttp_start_s']:.2f} s, "
-                f"python's http.server {s['python_start_s']:.2f} s",
-                "<= 0.5 s",
-                s["emulator_start_s"] <= 0.5,
-            )
-        )
-        out.append(
-            (
-                "fixture per test",
-                f"{s['fixture_ms_per_test']:.2f} ms",
-                "<= 5 ms",
-                s["fixture_ms_per_test"] <= 5,
-            )
-        )
-    return out
+from summary import markdown
 
 
 def _versions() -> str:
@@ -175,7 +46,7 @@ def _versions() -> str:
 
 
 def _load() -> str:
-    return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> None:
@@ -197,16 +68,19 @@ def main() -> None:
               for k, v in (quick if args.quick else full).items()}  # fmt: skip
     seconds, warmup, rounds = chosen["seconds"], chosen["warmup"], int(chosen["rounds"])
     records, hooks = int(chosen["records"]), 1000 if args.quick else 5000
-    figures: dict[str, Any] = {"command": " ".join(["python", *sys.argv]), "settings": chosen}
+    command = " ".join(["python", "bench/run.py", *sys.argv[1:]])
+    run: dict[str, Any] = {
+        "command": command, "date": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        "machine": machine(), "versions": _versions(), "load_before": _load(), **chosen,
+    }  # fmt: skip
+    figures: dict[str, Any] = {"run": run}
     started = time.monotonic()
-    print(f"# autodialer-mock benchmarks, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} "
-          "UTC", flush=True)  # fmt: skip
-    print(f"- command: `{figures['command']}`")
-    print(f"- machine: {machine()}; {_versions()}")
-    print(f"- at the start: {_load()}")
+    print(f"# autodialer-mock benchmarks: `{command}`, {run['date']}", flush=True)
+    print(f"- machine: {run['machine']}; {run['versions']}")
+    print(f"- load average at the start: {run['load_before']}")
     print(
-        f"- every wrk turn: a fresh server, {warmup:g} s of the same load to warm it, "
-        f"then {seconds:g} s measured; {rounds} round(s), every server a turn in each",
+        f"- every wrk turn: a fresh server, {warmup:g} s of the same load to warm it, then "
+        f"{seconds:g} s measured; {rounds} round(s), every server a turn in each",
         flush=True,
     )
     print("\n## 1. make with 1000 rows (wrk, c=1 and c=8)", flush=True)
@@ -221,8 +95,8 @@ def main() -> None:
     print(f"\n## 4. simulation over {records:,} pending records", flush=True)
     # The machine is shared and one run moves by 15 %: the median of three fresh runs.
     runs = [domain_bench.measure("simulation", records) for _ in range(1 if args.quick else 3)]
-    for run in runs:
-        print(" ", run)
+    for one in runs:
+        print(" ", one)
     median = sorted(runs, key=lambda r: r["attempts_per_s"])[len(runs) // 2]
     figures["simulation"] = {**median, "runs_per_s": [r["attempts_per_s"] for r in runs]}
     print(f"\n## 5. webhook deliveries ({hooks:,} events)", flush=True)
@@ -234,11 +108,9 @@ def main() -> None:
     print("\n## 7. start-up and the fixture's cost per test", flush=True)
     figures["startup"] = startup_bench.run(3 if args.quick else 7, 50 if args.quick else 300)
     print(" ", figures["startup"])
-    print(f"\nTook {(time.monotonic() - started) / 60:.1f} min; at the end: {_load()}")
-    print("\n## Targets\n\n| figure | measured | target | met |\n| --- | --- | --- | --- |")
-    for name, measured, target, met in verdicts(figures):
-        verdict = "not measured (a peer is missing)" if met is None else "yes" if met else "no"
-        print(f"| {name} | {measured} | {target} | {verdict} |")
+    run["minutes"] = (time.monotonic() - started) / 60
+    run["load_after"] = _load()
+    print("\n" + markdown(figures))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1))
 
