@@ -6,6 +6,7 @@ Load always targets 127.0.0.1; every loop here is bounded in count and time.
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 import re
 import shutil
@@ -143,7 +144,10 @@ def machine() -> str:
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
          if line.startswith("model name")), "unknown cpu",
     )  # fmt: skip
-    return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
+    memory = int(re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+    aiohttp = importlib.metadata.version("aiohttp")
+    return (f"{os.cpu_count()} cores, {cpu}, {memory / 2**20:.0f} GiB, "
+            f"Python {sys.version.split()[0]}, aiohttp {aiohttp}")  # fmt: skip
 
 
 def ratio(ours: float, theirs: float) -> str:

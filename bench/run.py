@@ -27,7 +27,7 @@ import domain_bench
 import http_bench
 import startup_bench
 import webhook_bench
-from harness import machine
+from harness import PEERS, machine
 from summary import markdown
 
 
@@ -41,8 +41,12 @@ def _versions() -> str:
         except OSError:
             continue
         line = (done.stdout or done.stderr).strip().splitlines()
-        found.append(f"{name}: {line[0] if line else '?'}")
-    return "; ".join(found)
+        found.append(f"{name} {line[0].split(' Copyright')[0] if line else '?'}")
+    for name, package in (("WireMock", "wiremock"), ("Prism", "@stoplight/prism-cli")):
+        manifest = PEERS / "node_modules" / package / "package.json"
+        if manifest.exists():
+            found.append(f"{name} {json.loads(manifest.read_text())['version']}")
+    return ", ".join(found)
 
 
 def _load() -> str:
