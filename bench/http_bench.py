@@ -6,11 +6,12 @@ journal (its default) and without it (``--no-request-journal``), and Prism, when
 ``bench/peers.sh`` installed them.
 
 Each turn starts a fresh server, warms it with ``warmup`` seconds of the very load it is then
-measured under (the JVM and Node compile their hot paths during it), clears what the warm-up
-stored (the emulator's records, WireMock's journal) and measures ``seconds`` of wrk. The
-servers take turns, round after round, and every ratio is the median of the ratios of the
-emulator's turn and the peer's turn in the same round: a neighbour who slows one round slows
-both sides of its ratio.
+measured under (the JVM and Node compile their hot paths during it) and measures the next
+``seconds`` of that load: a server that has been under load for a while, holding what the
+warm-up stored (the emulator its records, WireMock its journal). The measured run's numbers
+are new ones (see lua/threads.lua). The servers take turns, round after round, and every
+ratio is the median of the ratios of the emulator's turn and the peer's turn in the same
+round: a neighbour who slows one round slows both sides of its ratio.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ Process = subprocess.Popen[bytes]
 class Server:
     name: str
     start: Callable[[int], AbstractContextManager[Process]]
-    #: Clears what a warm-up stored, so the measured run starts from the state a fresh server has.
-    clear: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,6 @@ class Load:
     path: str
     connections: int
     rows_per_request: int = 0
-    stores: bool = True  # each request stores something (the warm-up's must be cleared)
 
 
 def _python(cmd: Callable[[int], list[str]]) -> Callable[[int], AbstractContextManager[Process]]:
@@ -58,10 +56,6 @@ def _python(cmd: Callable[[int], list[str]]) -> Callable[[int], AbstractContextM
             yield process
 
     return start
-
-
-def _post(url: str, method: str = "POST") -> None:
-    urllib.request.urlopen(urllib.request.Request(url, data=b"", method=method)).read()
 
 
 def _wiremock(*options: str) -> Callable[[int], AbstractContextManager[Process]]:
@@ -105,17 +99,13 @@ def _openapi() -> Path | None:
 def servers(with_peers: bool = True) -> list[Server]:
     """The emulator and the bare handler, then whichever peers bench/peers.sh installed."""
     found = [
-        Server("emulator", _python(emulator), lambda base: _post(f"{base}/_mock/reset")),
+        Server("emulator", _python(emulator)),
         Server("bare aiohttp", _python(bare)),
     ]
     if not with_peers:
         return found
     if shutil.which("java") and (PEERS / "node_modules" / "wiremock").exists():
-        found.append(
-            Server(
-                "WireMock", _wiremock(), lambda base: _post(f"{base}/__admin/requests", "DELETE")
-            )
-        )
+        found.append(Server("WireMock", _wiremock()))
         found.append(Server("WireMock, no journal", _wiremock("--no-request-journal")))
     openapi = _openapi()
     if openapi is not None and (PEERS / "node_modules" / ".bin" / "prism").exists():
@@ -143,19 +133,17 @@ def cpu_seconds(pid: int) -> float:
 
 
 def turn(server: Server, load: Load, seconds: float, warmup: float) -> dict[str, object]:
-    """One fresh server: warmed, cleared, then measured. The row keeps wrk's figures and the
-    server's CPU time per request (which, unlike latency, does not count waiting for a core)."""
+    """One fresh server: warmed, then measured. The row keeps wrk's figures and the server's
+    CPU time per request (which, unlike latency, does not count waiting for a core)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with server.start(port) as process:
         if server.name == "emulator" and load.bench == "cdr":
             _seed_cdr(base)
         if warmup > 0:
-            wrk(base + load.path, load.script, load.connections, warmup, 2)
-            if load.stores and server.clear is not None:
-                server.clear(base)
+            wrk(base + load.path, load.script, load.connections, warmup, 2, {"WRK_RUN": "0"})
         cpu = cpu_seconds(process.pid)
-        result = wrk(base + load.path, load.script, load.connections, seconds, 2)
+        result = wrk(base + load.path, load.script, load.connections, seconds, 2, {"WRK_RUN": "1"})
         cpu = cpu_seconds(process.pid) - cpu
     return _row(load, server.name, result, cpu)
 
@@ -205,7 +193,7 @@ def bench_small(seconds: float, warmup: float, rounds: int) -> list[dict[str, ob
     found = servers()
     rows = []
     for load in (Load("newcall", "newcall.lua", "/apikey/newcall", 16),
-                 Load("cdr", None, CDR_PATH, 16, stores=False)):  # fmt: skip
+                 Load("cdr", None, CDR_PATH, 16)):  # fmt: skip
         rows += in_turns(found, load, seconds, warmup, rounds)
     return rows
 

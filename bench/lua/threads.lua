@@ -1,5 +1,7 @@
--- Numbers each wrk thread (1, 2, ...), so that the numbers a script builds never repeat
--- across threads. Loaded by the scripts with dofile; wrk runs in bench/lua/.
+-- Numbers each wrk thread, so that the numbers a script builds never repeat across threads,
+-- nor across the runs of one server: WRK_RUN (0 for the warm-up, 1 for the measured run)
+-- gives each run thread numbers of its own (1-9, then 11-19). Loaded by the scripts with
+-- dofile; wrk runs in bench/lua/.
 local threads = {}
 
 function setup(thread)
@@ -8,5 +10,5 @@ function setup(thread)
 end
 
 function init(args)
-  thread_id = tonumber(tid) or 1
+  thread_id = (tonumber(os.getenv("WRK_RUN")) or 0) * 10 + (tonumber(tid) or 1)
 end
