@@ -156,7 +156,13 @@ def in_turns(
     turns: dict[str, list[dict[str, object]]] = {server.name: [] for server in found}
     for _ in range(rounds):
         for server in found:
-            turns[server.name].append(turn(server, load, seconds, warmup))
+            try:
+                measured = turn(server, load, seconds, warmup)
+            except (OSError, RuntimeError, TimeoutError, subprocess.SubprocessError) as error:
+                # One failed start or wrk run (a busy machine) should not lose a long run.
+                print(f"  {server.name}, {load.bench}: {error!r}; once more", flush=True)
+                measured = turn(server, load, seconds, warmup)
+            turns[server.name].append(measured)
     rows = []
     for name, taken in turns.items():
         by_rps = sorted(taken, key=lambda row: float(row["rps"]))  # type: ignore[arg-type]

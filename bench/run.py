@@ -40,8 +40,9 @@ def _versions() -> str:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
         except OSError:
             continue
-        line = (done.stdout or done.stderr).strip().splitlines()
-        found.append(f"{name} {line[0].split(' Copyright')[0] if line else '?'}")
+        lines = (done.stdout or done.stderr).strip().splitlines()
+        first = lines[0].split(" Copyright")[0] if lines else "?"
+        found.append(first if first.startswith(name) else f"{name} {first}")
     for name, package in (("WireMock", "wiremock"), ("Prism", "@stoplight/prism-cli")):
         manifest = PEERS / "node_modules" / package / "package.json"
         if manifest.exists():
@@ -79,6 +80,11 @@ def main() -> None:
     }  # fmt: skip
     figures: dict[str, Any] = {"run": run}
     started = time.monotonic()
+
+    def keep() -> None:  # after each benchmark, so that a failure later loses nothing
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, indent=1))
+
     print(f"# autodialer-mock benchmarks: `{command}`, {run['date']}", flush=True)
     print(f"- machine: {run['machine']}; {run['versions']}")
     print(f"- load average at the start: {run['load_before']}")
@@ -89,12 +95,15 @@ def main() -> None:
     )
     print("\n## 1. make with 1000 rows (wrk, c=1 and c=8)", flush=True)
     figures["make"] = http_bench.bench_make(seconds, warmup, rounds)
+    keep()
     http_bench.report(figures["make"])
     print("\n## 2. newcall and a small cdr (wrk, c=16)", flush=True)
     figures["small"] = http_bench.bench_small(seconds, warmup, rounds)
+    keep()
     http_bench.report(figures["small"])
     print(f"\n## 3. cdr over {records:,} stored rows", flush=True)
     figures["cdr"] = domain_bench.measure("cdr", records)
+    keep()
     print(" ", figures["cdr"])
     print(f"\n## 4. simulation over {records:,} pending records", flush=True)
     # The machine is shared and one run moves by 15 %: the median of three fresh runs.
@@ -103,20 +112,22 @@ def main() -> None:
         print(" ", one)
     median = sorted(runs, key=lambda r: r["attempts_per_s"])[len(runs) // 2]
     figures["simulation"] = {**median, "runs_per_s": [r["attempts_per_s"] for r in runs]}
+    keep()
     print(f"\n## 5. webhook deliveries ({hooks:,} events)", flush=True)
     figures["webhooks"] = webhook_bench.run(hooks)
+    keep()
     print(" ", figures["webhooks"])
     print(f"\n## 6. memory at {records:,} pending records", flush=True)
     figures["memory"] = domain_bench.measure("memory", records)
+    keep()
     print(" ", figures["memory"])
     print("\n## 7. start-up and the fixture's cost per test", flush=True)
     figures["startup"] = startup_bench.run(3 if args.quick else 7, 50 if args.quick else 300)
     print(" ", figures["startup"])
     run["minutes"] = (time.monotonic() - started) / 60
     run["load_after"] = _load()
+    keep()
     print("\n" + markdown(figures))
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":
