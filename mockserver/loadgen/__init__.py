@@ -1,1 +1,2 @@
-"""Traffic generators that send HTTP themselves (they may import aiohttp)."""
+"""Load generators that send HTTP themselves (they may import aiohttp): `fire` (one
+process) and a Locust user class (many processes or machines)."""
