@@ -4,35 +4,59 @@ synthetic webhook traffic to a receiver."""
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
 import logging
 import os
+import socket
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import Config, load_file
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .loadgen.fire import Summary
+
+    Reporter = Callable[[Summary], None]
 
 COMMANDS = ("serve", "fire", "proxy", "replay")
 TOKEN_ENV = "AUTODIALER_MOCK_CONTROL_TOKEN"  # keeps the token out of `ps` and shell history
 log = logging.getLogger("autodialer-mock")
 
 
+class _Defaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none to show (None, False, "")."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if isinstance(action.default, bool) or action.default in (None, "", argparse.SUPPRESS):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autodialer-mock",
-        description="A stateful emulator of the Autodialer REST API (make, newcall, cdr).",
+        description="A stateful emulator of the Autodialer REST API (make, newcall, cdr).\n"
+        "Without a command it serves: `autodialer-mock [options]` is\n"
+        "`autodialer-mock serve [options]`.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"autodialer-mock {__version__}")
-    commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", help="run the emulator (the default command)")
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve", help="run the emulator (the default command)", formatter_class=_Defaults
     )
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
-    serve.add_argument("--config", metavar="FILE", help="a TOML or YAML configuration file")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one")
+    serve.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a TOML, YAML or JSON configuration file (JSON: what GET /_mock/config answers)",
+    )
     serve.add_argument("--clock", choices=("real", "manual"), help="real time (default) or manual")
     serve.add_argument("--speed", type=float, metavar="N", help="run the real clock N times faster")
     serve.add_argument(
@@ -44,32 +68,53 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="persist state in SQLite (created if missing); in memory without it",
     )
-    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=("debug", "info", "warning", "error"),
+        help="what the log shows",
+    )
     serve.add_argument(
         "--control-token",
         metavar="T",
-        default=os.environ.get(TOKEN_ENV),
         help=f"/_mock/ then needs 'Authorization: Bearer T' (default: ${TOKEN_ENV})",
     )
     serve.add_argument(
         "--shutdown-timeout",
         type=float,
-        default=10.0,
+        default=10,
         metavar="S",
-        help="on SIGTERM, seconds to let requests in flight finish (default 10)",
+        help="on SIGTERM, seconds to let requests in flight finish",
     )
     _fire_parser(commands)
     _proxy_parsers(commands)
+    parser.epilog = _serve_help(serve)
     return parser
+
+
+def _serve_help(serve: argparse.ArgumentParser) -> str:
+    """The top-level help ends with serve's options: serve is what runs without a command."""
+    options = serve.format_help().split("\n\n", 1)[1]  # without serve's own usage line
+    return f"serve's options (each command has --help too):\n\n{options}"
 
 
 def _fire_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     fire = commands.add_parser(
-        "fire", help="send synthetic, schema-valid webhook events to a receiver (for QA)"
+        "fire",
+        help="send synthetic, schema-valid webhook events to a receiver (for QA)",
+        description="Sends synthetic, schema-valid webhook events to a receiver and sums up "
+        "how it answered: events/s, latency, and failures by kind.",
+        formatter_class=_Defaults,
     )
     fire.add_argument("--url", required=True, help="the receiver's URL (http:// or https://)")
-    fire.add_argument("--count", type=int, required=True, metavar="N", help="events to send")
-    fire.add_argument("--rate", type=float, default=10.0, metavar="R", help="requests per second")
+    fire.add_argument("--count", type=int, default=1000, metavar="N", help="events to send")
+    fire.add_argument(
+        "--rate",
+        type=float,
+        default=1000,
+        metavar="R",
+        help="requests started per second; 0: as fast as --concurrency allows",
+    )
     fire.add_argument(
         "--statuses", default="", metavar="LIST", help="comma-separated statuses (default: all)"
     )
@@ -77,17 +122,29 @@ def _fire_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     fire.add_argument(
         "--duplicates", type=float, default=0.0, metavar="P", help="share of events sent twice"
     )
-    fire.add_argument("--format", choices=("json", "form"), default="json")
-    fire.add_argument("--timeout", type=float, default=10.0, metavar="S")
-    fire.add_argument("--concurrency", type=int, default=32, metavar="N")
-    fire.add_argument("--seed", type=int, default=1, metavar="N")
+    fire.add_argument("--format", choices=("json", "form"), default="json", help="body format")
+    fire.add_argument("--timeout", type=float, default=10, metavar="S", help="per request")
+    fire.add_argument(
+        "--concurrency", type=int, default=32, metavar="N", help="requests in flight at most"
+    )
+    fire.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the events")
     fire.add_argument("--json", action="store_true", help="print the summary as JSON")
-    fire.add_argument("--no-progress", action="store_true", help="no progress bar")
+    fire.add_argument(
+        "--progress-every",
+        type=float,
+        default=5,
+        metavar="S",
+        help="seconds between progress lines on stderr when it is not a terminal "
+        "(a terminal gets a bar)",
+    )
+    fire.add_argument("--no-progress", action="store_true", help="no progress bar or lines")
 
 
 def build_config(args: argparse.Namespace) -> Config:
     """The file's configuration with the command line's options on top."""
-    config = load_file(args.config) if args.config else Config()
+    if args.control_token is None:
+        args.control_token = os.environ.get(TOKEN_ENV)
+    config = load_file(args.config, args.control_token) if args.config else Config()
     if args.clock:
         config.clock.mode = args.clock
     if args.speed is not None:
@@ -95,18 +152,24 @@ def build_config(args: argparse.Namespace) -> Config:
             raise ConfigError("--speed: must be a number > 0")
         config.clock.speed = args.speed
     if args.start:
+        _check_option("--start", {"clock": {"start": args.start}})
         config.clock.start = args.start
     if args.seed is not None:
         if not 0 <= args.seed < 2**63:
             raise ConfigError("--seed: must be an integer from 0 to 2^63-1")
         config.seed = args.seed
     if getattr(args, "control_token", None):
-        from .validation import validator
-
-        for error in validator("config").errors({"control_token": args.control_token}):
-            raise ConfigError(f"--control-token: {error.rule}")
+        _check_option("--control-token", {"control_token": args.control_token})
         config.control_token = args.control_token
     return config
+
+
+def _check_option(option: str, fragment: dict[str, object]) -> None:
+    """Checks an option against the configuration schema: one rule for a key, file or flag."""
+    from .validation import validator
+
+    for error in validator("config").errors(fragment):
+        raise ConfigError(f"{option}: {error.rule}")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -123,9 +186,15 @@ def serve(args: argparse.Namespace) -> int:
         print(f"autodialer-mock: refused configuration: {exc}", file=sys.stderr)
         return 2
     try:
+        sock = bind(args.host, args.port)
+    except ConfigError as exc:
+        print(f"autodialer-mock: {exc}", file=sys.stderr)
+        return 2
+    try:
         # This process is the emulator's own: its stored state may be frozen (gc_control.py).
         app = create_app(config, clock, args.db, StateFreezer())
     except ConfigError as exc:
+        sock.close()
         print(f"autodialer-mock: refused --db {args.db}: {exc}", file=sys.stderr)
         return 2
     backend = app[BACKEND]
@@ -142,13 +211,15 @@ def serve(args: argparse.Namespace) -> int:
         )
     accounts = ", ".join(f"{a.api_key} (token {a.access_token})" for a in config.accounts)
     speed = f" x{clock.speed:g}" if clock.mode == "real" and clock.speed != 1 else ""
+    base = base_url(sock)
+    token = " (Authorization: Bearer <control token>)" if config.control_token else ""
     print(
-        f"autodialer-mock {__version__} on http://{args.host}:{args.port}\n"
+        f"autodialer-mock {__version__} on {base}\n"
         f"  clock: {clock.mode}{speed}, now {backend.now_iso()}; seed {backend.seed}\n"
         f"  state: {f'kept in {args.db}' if args.db else 'in memory'}\n"
         f"  accounts: {accounts}\n"
-        f"  control API: http://{args.host}:{args.port}/_mock/"
-        + (" (Authorization: Bearer <control token>)" if config.control_token else ""),
+        f"  control API: {base}/_mock/{token}\n"
+        f"  dashboard: {base}/_mock/ui" + ("#token=<control token>" if token else ""),
         flush=True,
     )
     # SIGTERM/SIGINT: stop listening, let requests in flight finish (up to the timeout),
@@ -156,8 +227,7 @@ def serve(args: argparse.Namespace) -> int:
     app.on_shutdown.append(_shutting_down)
     web.run_app(
         app,
-        host=args.host,
-        port=args.port,
+        sock=sock,
         print=None,
         access_log=None,
         shutdown_timeout=args.shutdown_timeout,
@@ -165,6 +235,48 @@ def serve(args: argparse.Namespace) -> int:
     )
     log.info("stopped")
     return 0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything says it is served; a refusal is one line
+    naming the option and the cause (:class:`ConfigError`)."""
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port {port}: must be from 0 to 65535 (0 picks a free port)")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        cause = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise ConfigError(
+            f"--host {host}: not an address this machine can listen on ({cause})"
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # As asyncio's own servers do: a port left in TIME_WAIT by a stopped run is free again.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(socket.SOMAXCONN)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"--port {port}: already in use on {host} (stop the other server, "
+                "or pick another port; --port 0 picks a free one)"
+            ) from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise ConfigError(f"--host {host}: not an address of this machine") from None
+        option = "--port" if exc.errno == errno.EACCES else "--host"
+        value = port if option == "--port" else host
+        raise ConfigError(f"{option} {value}: cannot listen there ({exc.strerror})") from None
+    sock.setblocking(False)
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    """``http://host:port`` of a bound socket: the port it got, not the one asked (0)."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 async def _shutting_down(_app: object) -> None:
@@ -184,10 +296,11 @@ def fire(args: argparse.Namespace) -> int:
     checks = [
         (args.url.startswith(("http://", "https://")), "--url: must be an http:// or https:// URL"),
         (1 <= args.count <= MAX_COUNT, f"--count: must be from 1 to {MAX_COUNT}"),
-        (args.rate > 0, "--rate: must be > 0"),
+        (args.rate >= 0, "--rate: must be >= 0 (0: unpaced)"),
         (0 <= args.duplicates <= 1, "--duplicates: must be from 0 to 1"),
         (args.timeout > 0, "--timeout: must be > 0"),
         (1 <= args.concurrency <= 1000, "--concurrency: must be from 1 to 1000"),
+        (args.progress_every > 0, "--progress-every: must be > 0"),
         (set(statuses) <= set(STATUSES), f"--statuses: must be among {', '.join(STATUSES)}"),
     ]
     try:
@@ -211,7 +324,9 @@ def fire(args: argparse.Namespace) -> int:
         args.concurrency,
         args.seed,
     )
-    summary = asyncio.run(run(plan, progress=not args.no_progress and not args.json))
+    quiet = args.no_progress or args.json
+    with _progress(plan.count, None if quiet else args.progress_every) as (report, every):
+        summary = asyncio.run(run(plan, report, every))
     print(json.dumps(summary.to_dict()) if args.json else summary.line(), flush=True)
     return 0 if summary.sent == summary.ok else 1
 
@@ -330,6 +445,21 @@ def _run(app: Any, host: str, port: int) -> None:
         max_line_size=limits["max_line_size"],
         max_field_size=limits["max_field_size"],
     )
+
+
+@contextmanager
+def _progress(total: int, every: float | None) -> Iterator[tuple[Reporter | None, float]]:
+    """How fire shows its progress: a bar on a terminal, a line every ``every`` seconds in a
+    log (CI, a pipe), nothing when ``every`` is None."""
+    if every is None:
+        yield None, 1.0
+    elif sys.stderr.isatty():
+        from tqdm import tqdm
+
+        with tqdm(total=total, unit="ev", leave=False) as bar:
+            yield lambda summary: bar.update(summary.sent - bar.n), 0.2
+    else:
+        yield lambda summary: print(summary.progress(total), file=sys.stderr, flush=True), every
 
 
 def _is_loopback(host: str) -> bool:

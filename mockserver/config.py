@@ -1,8 +1,8 @@
 """The emulator's configuration: accounts, scenarios, webhooks, forced outcomes, faults, clock.
 
-Read from a TOML or YAML file (``--config``) or ``PUT /_mock/config``, checked
-against ``schemas/config.json`` and then for what a schema cannot say (zones,
-ranges, duplicate keys). Every refusal names the key.
+Read from a TOML, YAML or JSON file (``--config``; what ``GET /_mock/config``
+answers is one) or ``PUT /_mock/config``, checked against ``schemas/config.json``
+and then for what a schema cannot say (zones, ranges, duplicate keys). Every refusal names the key.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import faults as faults_module
-from .errors import ConfigError, InvalidField
+from . import jsonbody
+from .errors import ConfigError, InvalidField, MalformedBody
 from .faults import Faults
 from .outcomes import FIXED_RULES, STATUSES
 from .validation import FieldError, validator
@@ -245,29 +246,54 @@ def _unique(values: list[str], key: str, source: str) -> None:
         seen.add(value)
 
 
-def load_file(path: str | Path) -> Config:
-    """Reads a ``.toml``, ``.yaml`` or ``.yml`` file."""
+def load_file(path: str | Path, control_token: str | None = None) -> Config:
+    """Reads a ``.toml``, ``.yaml``, ``.yml`` or ``.json`` file.
+
+    A document saved from ``GET /_mock/config`` starts the emulator again: its masked
+    control token stands for ``control_token`` (the one given beside the file), and a
+    masked webhook secret is refused, naming the key, since the file cannot hold it.
+    """
     path = Path(path)
     try:
         text = path.read_text("utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
     try:
-        if path.suffix == ".toml":
-            data = _toml().loads(text)
-        elif path.suffix in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text) or {}
-        else:
-            raise ConfigError(f"{path}: the file name must end in .toml, .yaml or .yml")
-    except ValueError as exc:  # TOMLDecodeError and YAMLError's parse errors
+        data = _parse(path, text)
+    except (ValueError, MalformedBody) as exc:  # TOMLDecodeError, YAMLError's parse errors
         raise ConfigError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
     except Exception as exc:
         if type(exc).__module__.startswith("yaml"):
             raise ConfigError(f"{path}: not valid YAML: {exc}") from None
         raise
+    if isinstance(data, dict) and data.get("control_token") == HIDDEN:
+        if control_token is None:
+            raise ConfigError(
+                f"{path}: control_token: {HIDDEN!r} is what GET /_mock/config shows in "
+                "place of the token; give the token with --control-token (or "
+                "$AUTODIALER_MOCK_CONTROL_TOKEN), or remove the key"
+            )
+        data["control_token"] = control_token
+    try:
+        webhook_settings.unmask(data, {})
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {str(exc).removeprefix('config: ')}") from None
     return from_dict(data, str(path))
+
+
+def _parse(path: Path, text: str) -> Any:
+    if path.suffix == ".toml":
+        return _toml().loads(text)
+    if path.suffix in (".yaml", ".yml"):
+        import yaml
+
+        return yaml.safe_load(text) or {}
+    if path.suffix == ".json":
+        parsed = jsonbody.loads(text.encode())
+        if parsed.duplicates:  # which of two values was meant is a guess we do not make
+            raise ValueError(f"key {parsed.duplicates[0]!r} appears twice in an object")
+        return parsed.data
+    raise ConfigError(f"{path}: the file name must end in .toml, .yaml, .yml or .json")
 
 
 def _toml() -> Any:

@@ -4,14 +4,53 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from standardwebhooks import Webhook
 
 from mockserver import cli
-from mockserver.loadgen.fire import Plan, Summary, fire
+from mockserver.loadgen.fire import KINDS, Plan, Summary, fire, requests
 from mockserver.validation import validator
 
+from .receiver import HANG, SLOW
 from .test_webhooks import SECRET
+
+NONE = dict.fromkeys(KINDS, 0)
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then let go)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Ok(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver_thread() -> Iterator[str]:
+    """A receiver that answers 204 from a thread, for a fire running in another process."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    server.shutdown()
+    server.server_close()
 
 
 async def test_fire_sends_count_schema_valid_events(receiver) -> None:
@@ -37,10 +76,51 @@ async def test_fire_duplicates_resend_the_same_webhook_id(receiver) -> None:
     assert summary.sent == 20 and len(set(ids)) == 10
 
 
-async def test_fire_counts_non_2xx_answers(receiver) -> None:
-    receiver.script = [500, 404]
+async def test_fire_counts_non_2xx_answers_by_kind(receiver) -> None:
+    receiver.script = [500, 404, 503]
     summary = await fire(Plan(receiver.url, count=5, rate=1000, concurrency=1))
-    assert (summary.ok, summary.non_2xx, summary.errors) == (3, 2, 0)
+    assert (summary.ok, summary.non_2xx, summary.errors) == (2, 3, 0)
+    assert summary.to_dict()["errors_by_kind"] == {**NONE, "4xx": 1, "5xx": 2}
+
+
+async def test_fire_counts_time_outs_by_kind(receiver) -> None:
+    receiver.script = [HANG]
+    summary = await fire(Plan(receiver.url, count=2, rate=0, timeout=0.2, concurrency=2))
+    assert summary.to_dict()["errors_by_kind"] == {**NONE, "time-out": 1}
+
+
+async def test_fire_counts_a_down_receiver_as_refused() -> None:
+    summary = await fire(Plan(f"http://127.0.0.1:{closed_port()}/hook", count=3, rate=0))
+    assert summary.to_dict()["errors_by_kind"] == {**NONE, "refused": 3}
+    assert "failed 3 (refused 3)" in summary.line()
+
+
+async def test_fire_unpaced_keeps_at_most_concurrency_in_flight(receiver) -> None:
+    receiver.script = [SLOW] * 6
+    summary = await fire(Plan(receiver.url, count=6, rate=0, concurrency=2))
+    assert summary.ok == 6 and receiver.max_in_flight == 2
+
+
+async def test_fire_reports_progress_while_it_runs(receiver) -> None:
+    receiver.script = [SLOW] * 3
+    seen: list[int] = []
+    plan = Plan(receiver.url, count=3, rate=0, concurrency=1)
+    await fire(plan, lambda summary: seen.append(summary.sent), every=0.05)
+    assert seen and seen == sorted(seen) and seen[-1] < 3  # reported before the end
+
+
+async def test_fire_summary_has_elapsed_time_and_throughput(receiver) -> None:
+    summary = await fire(Plan(receiver.url, count=10, rate=0))
+    shown = summary.to_dict()
+    assert shown["elapsed_s"] == round(summary.elapsed_s, 3) and summary.elapsed_s > 0
+    assert shown["events_per_s"] == round(10 / summary.elapsed_s, 1)
+
+
+def test_split_requests_send_each_event_once_between_workers() -> None:
+    plan = Plan("http://127.0.0.1:9/", count=50, rate=0, duplicates=0.3)
+    whole = [r.msg_id for r in requests(plan)]
+    shares = [r.msg_id for worker in range(3) for r in requests(plan, worker, 3)]
+    assert sorted(shares) == sorted(whole)
 
 
 def test_latency_percentiles_are_nearest_rank() -> None:
@@ -66,6 +146,26 @@ async def test_fire_command_prints_the_summary(receiver, capsys) -> None:
     assert set(summary["latency_ms"]) == {"p50", "p95", "p99"}
 
 
+def test_fire_command_prints_progress_lines_when_stderr_is_not_a_terminal(receiver_thread) -> None:
+    argv = ["fire", "--url", receiver_thread, "--count", "30", "--rate", "100"]
+    done = subprocess.run(
+        [sys.executable, "-m", "mockserver", *argv, "--progress-every", "0.1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^fire: \d+/30 sent, 2xx \d+, failed 0, \d+ events/s", done.stderr, re.M)
+
+
+def test_fire_help_shows_the_defaults(capsys) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["fire", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "events to send (default: 1000)" in shown
+    assert "(default: 1000)" in shown.split("--rate R", 1)[1]
+
+
 def test_fire_command_refuses_a_bad_rate(capsys) -> None:
-    assert cli.main(["fire", "--url", "http://127.0.0.1:9/", "--count", "1", "--rate", "0"]) == 2
+    assert cli.main(["fire", "--url", "http://127.0.0.1:9/", "--count", "1", "--rate", "-1"]) == 2
     assert "--rate" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +100,21 @@ async def test_control_token_cannot_be_changed_or_dropped_through_put(client: Te
 
 
 def run_serve(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, Any]:
-    """``autodialer-mock serve`` up to the point where it would listen."""
+    """``autodialer-mock serve`` up to the point where it would serve; the socket it asks
+    for is a loopback one, whatever the host (192.0.2.10 is no address of this machine)."""
     seen: dict[str, Any] = {}
-    monkeypatch.setattr("aiohttp.web.run_app", lambda app, **kw: seen.update(app=app, **kw))
+    loopback = cli.bind
+
+    def bind(host: str, port: int) -> socket.socket:
+        seen.update(host=host, port=port)
+        return loopback("127.0.0.1", 0)
+
+    def run_app(app: Any, **kw: Any) -> None:
+        seen.update(app=app, **kw)
+        kw["sock"].close()
+
+    monkeypatch.setattr(cli, "bind", bind)
+    monkeypatch.setattr("aiohttp.web.run_app", run_app)
     assert cli.main(argv) == 0
     return seen
 

@@ -2,15 +2,20 @@
 
 For QA of a webhook receiver: it sends schema-valid events (signed when a
 secret is given, some sent twice when asked) and reports how the receiver
-answered and how fast.
+answered, how fast, and why requests failed. The events, their bodies and their
+signatures come from :func:`requests` and :meth:`Request.headers`, which the
+Locust user class (``loadgen/locustfile.py``) sends too: one implementation.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import math
 import random
 import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,15 +26,32 @@ from ..webhooks import payload, signing, synthetic
 from ..webhooks.settings import Subscription
 
 MAX_COUNT = 1_000_000
+#: Why a request did not get a 2xx, in the order the summary lists them.
+KINDS = ("refused", "time-out", "connection", "4xx", "5xx", "other status")
+USER_AGENT = f"autodialer-mock/{__version__} fire"
 
 
 @dataclass
 class Summary:
     sent: int = 0
     ok: int = 0  # 2xx
-    non_2xx: int = 0
-    errors: int = 0  # no answer: refused, reset, timed out
+    failed: Counter[str] = field(default_factory=Counter)  # by kind, see KINDS
     latencies_ms: list[float] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    @property
+    def non_2xx(self) -> int:
+        """Answered, but not with a 2xx."""
+        return sum(self.failed[k] for k in ("4xx", "5xx", "other status"))
+
+    @property
+    def errors(self) -> int:
+        """No answer: refused, timed out, or the connection failed."""
+        return sum(self.failed[k] for k in ("refused", "time-out", "connection"))
+
+    @property
+    def per_second(self) -> float:
+        return self.sent / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
     def percentile(self, p: float) -> float:
         """Nearest-rank percentile of the latencies of answered requests, 0 when none."""
@@ -38,20 +60,43 @@ class Summary:
         ordered = sorted(self.latencies_ms)
         return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
+    def count(self, status: int) -> None:
+        if 200 <= status < 300:
+            self.ok += 1
+        elif 400 <= status < 600:
+            self.failed[f"{status // 100}xx"] += 1
+        else:
+            self.failed["other status"] += 1
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "sent": self.sent,
             "2xx": self.ok,
             "non_2xx": self.non_2xx,
             "errors": self.errors,
+            "errors_by_kind": {kind: self.failed[kind] for kind in KINDS},
+            "elapsed_s": round(self.elapsed_s, 3),
+            "events_per_s": round(self.per_second, 1),
             "latency_ms": {f"p{p}": round(self.percentile(p), 3) for p in (50, 95, 99)},
         }
 
     def line(self) -> str:
         lat = " ".join(f"p{p} {self.percentile(p):.1f} ms" for p in (50, 95, 99))
+        if not self.latencies_ms:
+            lat = "none: no request was answered"
+        kinds = ", ".join(f"{kind} {self.failed[kind]}" for kind in KINDS if self.failed[kind])
         return (
-            f"sent {self.sent}, 2xx {self.ok}, non-2xx {self.non_2xx}, errors {self.errors}; "
-            f"latency {lat}"
+            f"sent {self.sent} in {self.elapsed_s:.1f} s ({self.per_second:.0f} events/s), "
+            f"2xx {self.ok}, failed {self.sent - self.ok}"
+            + (f" ({kinds})" if kinds else "")
+            + f"; latency {lat}"
+        )
+
+    def progress(self, total: int) -> str:
+        """One line for a log: how far, how fast, how many failed."""
+        return (
+            f"fire: {self.sent}/{total} sent, 2xx {self.ok}, failed {self.sent - self.ok}, "
+            f"{self.per_second:.0f} events/s, {self.elapsed_s:.0f} s"
         )
 
 
@@ -59,7 +104,7 @@ class Summary:
 class Plan:
     url: str
     count: int
-    rate: float  # requests started per second
+    rate: float  # requests started per second; 0: as fast as the concurrency allows
     statuses: list[str] = field(default_factory=list)
     secret: str | None = None
     duplicates: float = 0.0  # share of events sent twice
@@ -67,53 +112,102 @@ class Plan:
     timeout: float = 10.0
     concurrency: int = 32
     seed: int = 1
+    fields: dict[str, str] = field(default_factory=dict)  # renames, as a subscription's
+
+    def subscription(self) -> Subscription:
+        return Subscription(
+            url=self.url, format=self.format, secret=self.secret, fields=dict(self.fields)
+        )
 
 
-async def fire(plan: Plan, progress: bool = False) -> Summary:
-    """Sends ``plan.count`` events (plus duplicates), paced at ``plan.rate``, and sums up."""
-    sub = Subscription(url=plan.url, format=plan.format, secret=plan.secret)
-    key = sub.key() if plan.secret else None
+@dataclass(frozen=True)
+class Request:
+    """One webhook request: an event's body, sent once or (a duplicate) twice."""
+
+    msg_id: str
+    body: bytes
+    content_type: str
+
+    def headers(self, key: bytes | None) -> dict[str, str]:
+        """Standard Webhooks headers, signed now when there is a key."""
+        return signing.headers(self.msg_id, int(time.time()), self.body, self.content_type, key)
+
+
+def requests(plan: Plan, worker: int = 0, workers: int = 1) -> Iterator[Request]:
+    """The plan's requests, in order; ``worker`` of ``workers`` gets every workers-th event,
+    so processes that share a plan send each event once between them."""
+    sub = plan.subscription()
     pacing = random.Random(plan.seed)
-    requests: list[tuple[str, bytes, str]] = []
-    for event in synthetic.events(plan.count, plan.seed, plan.statuses):
+    for i, event in enumerate(synthetic.events(plan.count, plan.seed, plan.statuses)):
+        twice = pacing.random() < plan.duplicates  # drawn for every event: shares agree
+        if i % workers != worker:
+            continue
         body, content_type = payload.render(event, sub)
-        copies = 2 if pacing.random() < plan.duplicates else 1
-        requests += [(event["event_id"], body, content_type)] * copies
+        request = Request(event["event_id"], body, content_type)
+        yield request
+        if twice:
+            yield request
+
+
+def failure(exc: BaseException) -> str:
+    """The kind of a request that got no answer."""
+    if isinstance(exc, asyncio.TimeoutError):
+        return "time-out"
+    if isinstance(exc, aiohttp.ClientConnectorError) and exc.errno == errno.ECONNREFUSED:
+        return "refused"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    return "connection"
+
+
+async def fire(
+    plan: Plan, report: Callable[[Summary], None] | None = None, every: float = 5.0
+) -> Summary:
+    """Sends ``plan.count`` events (plus duplicates), paced at ``plan.rate``, and sums up;
+    ``report`` is given the summary so far every ``every`` seconds."""
+    sub = plan.subscription()
+    key = sub.key() if plan.secret else None
     summary = Summary()
     slots = asyncio.Semaphore(plan.concurrency)
     timeout = aiohttp.ClientTimeout(total=plan.timeout)
-    # disable=None: no bar when stderr is not a terminal (CI logs, pipes).
-    from tqdm import tqdm  # only the command line shows a bar
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    async with aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": USER_AGENT}) as http:
 
-    bar = tqdm(total=len(requests), unit="req", disable=None if progress else True, leave=False)
-    headers = {"User-Agent": f"autodialer-mock/{__version__} fire"}
-    async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:
-
-        async def send(msg_id: str, body: bytes, content_type: str) -> None:
-            async with slots:
-                sent = signing.headers(msg_id, int(time.time()), body, content_type, key)
+        async def send(request: Request) -> None:
+            try:
                 started = time.perf_counter()
-                try:
-                    async with session.post(plan.url, data=body, headers=sent) as response:
-                        await response.read()
-                        summary.latencies_ms.append((time.perf_counter() - started) * 1000)
-                        if 200 <= response.status < 300:
-                            summary.ok += 1
-                        else:
-                            summary.non_2xx += 1
-                except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
-                    summary.errors += 1
+                async with http.post(
+                    plan.url, data=request.body, headers=request.headers(key)
+                ) as response:
+                    await response.read()
+                    summary.latencies_ms.append((time.perf_counter() - started) * 1000)
+                    summary.count(response.status)
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                summary.failed[failure(exc)] += 1
+            finally:
                 summary.sent += 1
-                bar.update()
+                slots.release()
 
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        tasks = []
-        for i, request in enumerate(requests):
-            delay = start + i / plan.rate - loop.time()
+        async def reporting() -> None:
+            assert report is not None
+            while True:
+                await asyncio.sleep(every)  # a progress line's period, not a wait for a result
+                summary.elapsed_s = loop.time() - start
+                report(summary)
+
+        reporter = asyncio.create_task(reporting()) if report else None
+        tasks: set[asyncio.Task[None]] = set()  # those in flight: finished ones are let go
+        for i, request in enumerate(requests(plan)):
+            delay = start + i / plan.rate - loop.time() if plan.rate > 0 else 0
             if delay > 0:
                 await asyncio.sleep(delay)  # pacing the traffic, not waiting for a result
-            tasks.append(asyncio.create_task(send(*request)))
+            await slots.acquire()  # at most `concurrency` in flight, and as many tasks
+            task = asyncio.create_task(send(request))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
         await asyncio.gather(*tasks)
-    bar.close()
+        if reporter is not None:
+            reporter.cancel()
+    summary.elapsed_s = loop.time() - start
     return summary
