@@ -165,8 +165,9 @@ class Journal:
         operation: str | None = None,
         warnings_only: bool = False,
         limit: int | None = None,
+        newest_first: bool = False,
     ) -> list[Entry]:
-        """Newest last, filtered; ``limit`` keeps the newest ones."""
+        """Filtered, oldest first (or ``newest_first``); ``limit`` keeps the newest ones."""
         found = [
             e
             for e in self._entries
@@ -174,4 +175,5 @@ class Journal:
             and (operation is None or e.operation == operation)
             and (not warnings_only or e.warnings)
         ]
-        return found[-limit:] if limit else found
+        found = found[-limit:] if limit else found
+        return found[::-1] if newest_first else found

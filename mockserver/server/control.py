@@ -47,6 +47,19 @@ def query_int(
     return int(raw)
 
 
+#: ``order`` of a listing: ``asc`` oldest first (the default), ``desc`` newest first.
+ORDERS = ("asc", "desc")
+
+
+def query_choice(request: web.Request, name: str, choices: tuple[str, ...]) -> str:
+    """A query parameter among ``choices``; the first is the default."""
+    raw = request.query.get(name) or choices[0]
+    if raw not in choices:
+        allowed = " or ".join(repr(c) for c in choices)
+        raise InvalidField(f"{name}: must be {allowed} (got {raw[:40]!r})")
+    return raw
+
+
 def clock_view(backend: Backend, events: int | None = None) -> dict[str, Any]:
     clock = backend.clock
     view: dict[str, Any] = {"now": backend.now_iso(), "mode": clock.mode, "speed": clock.speed}
@@ -152,6 +165,7 @@ async def journal(request: web.Request, backend: Backend) -> web.Response:
         api_key=query.get("api_key") or None,
         operation=query.get("operation") or None,
         warnings_only=query.get("warnings") in ("1", "true", "yes"),
+        newest_first=query_choice(request, "order", ORDERS) == "desc",
     )
     items = [{**e.to_dict(), "at": backend.iso(e.at)} for e in page.items]
     return render.ok(page_view(page, items))
