@@ -1,7 +1,7 @@
 """The Autodialer contract-test kit.
 
 - Server side: :func:`contract_tests.runner.run` (and ``autodialer-contract check``, and
-  ``pytest --pyargs contract_tests``) proves that any base URL behaves as SPEC.md says;
+  ``pytest --pyargs contract_tests``) proves that any base URL behaves as docs/contract.md says;
   :func:`contract_tests.receiver.run` (``autodialer-contract receiver``) checks a webhook
   receiver.
 - Client side: hypothesis strategies (:mod:`contract_tests.strategies`), one-line

@@ -1,4 +1,4 @@
-"""A small reference model of the contract (SPEC.md §2), written apart from the emulator.
+"""A small reference model of the contract (docs/contract.md §2), written apart from the emulator.
 
 It predicts what a correct server answers to ``make`` (counts, errorcode,
 inherited windows) and which numbers are one subscriber. Shapes come from

@@ -1,4 +1,4 @@
-"""The registry of semantic properties: the invariants of SPEC.md that the kit proves.
+"""The registry of semantic properties: the invariants of docs/contract.md that the kit proves.
 
 A property is a plain function ``(ctx, case)`` registered with :func:`prop`,
 with the rule it proves, the strategy of its cases (None: one fixed case) and

@@ -29,7 +29,7 @@ from .failures import ContractFailure, ContractFailures, ReceiverRefused, Receiv
 from .runner import ERROR, FAILED, SKIPPED, Outcome, kit_settings, shorten
 from .webhook_requests import WebhookRequest, build_request
 
-DEFAULT_TIMEOUT = 10.0  # SPEC.md: the delivery timeout
+DEFAULT_TIMEOUT = 10.0  # docs/contract.md: the delivery timeout
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,7 @@ def build() -> dict[str, Any]:
         "info": {
             "title": "Autodialer («Автодайлер») API, as autodialer-mock emulates it",
             "version": "1",
-            "description": "Assembled from schemas/*.json; SPEC.md is the contract.",
+            "description": "Assembled from schemas/*.json; docs/contract.md is the contract.",
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "servers": [{"url": "http://127.0.0.1:8080"}],

@@ -15,7 +15,7 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def event(event_id: str, account: AccountState, record: Record, record_url: str) -> dict[str, Any]:
-    """The default fields of SPEC.md, under their default names (``schemas/webhook.event.json``)."""
+    """The contract's default fields, under their default names (``schemas/webhook.event.json``)."""
     when = record.last_time if record.last_time is not None else record.job.created
     return {
         "event_id": event_id,

@@ -12,7 +12,7 @@ from ..errors import ConfigError
 #: Standard Webhooks' schedule: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 DEFAULT_SCHEDULE = [0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
 DEFAULT_TIMEOUT = 10.0
-#: The event's fields in the order they are sent (SPEC.md, "Webhooks").
+#: The event's fields in the order they are sent (docs/contract.md, "Webhooks").
 FIELDS = (
     "event_id",
     "query_id",
