@@ -287,43 +287,16 @@ def fire(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from .loadgen.fire import MAX_COUNT, Plan
+    from .loadgen.fire import checked_plan
     from .loadgen.fire import fire as run
-    from .outcomes import STATUSES
-    from .webhooks.settings import subscriptions
 
-    statuses = [s.strip().upper() for s in args.statuses.split(",") if s.strip()]
-    checks = [
-        (args.url.startswith(("http://", "https://")), "--url: must be an http:// or https:// URL"),
-        (1 <= args.count <= MAX_COUNT, f"--count: must be from 1 to {MAX_COUNT}"),
-        (args.rate >= 0, "--rate: must be >= 0 (0: unpaced)"),
-        (0 <= args.duplicates <= 1, "--duplicates: must be from 0 to 1"),
-        (args.timeout > 0, "--timeout: must be > 0"),
-        (1 <= args.concurrency <= 1000, "--concurrency: must be from 1 to 1000"),
-        (args.progress_every > 0, "--progress-every: must be > 0"),
-        (set(statuses) <= set(STATUSES), f"--statuses: must be among {', '.join(STATUSES)}"),
-    ]
     try:
-        for passed, message in checks:
-            if not passed:
-                raise ConfigError(message)
-        if args.secret:  # the same check as a subscription's secret in the config
-            subscriptions([{"url": args.url, "secret": args.secret}], "--secret", "fire")
+        plan = checked_plan(vars(args))
+        if args.progress_every <= 0:
+            raise ConfigError("--progress-every: must be > 0")
     except ConfigError as exc:
         print(f"autodialer-mock fire: {exc}", file=sys.stderr)
         return 2
-    plan = Plan(
-        args.url,
-        args.count,
-        args.rate,
-        statuses,
-        args.secret,
-        args.duplicates,
-        args.format,
-        args.timeout,
-        args.concurrency,
-        args.seed,
-    )
     quiet = args.no_progress or args.json
     with _progress(plan.count, None if quiet else args.progress_every) as (report, every):
         summary = asyncio.run(run(plan, report, every))

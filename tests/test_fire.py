@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from mockserver.loadgen.fire import KINDS, Plan, Summary, fire, requests
 from mockserver.validation import validator
 
 from .receiver import HANG, SLOW
+from .support import ROOT
 from .test_webhooks import SECRET
 
 NONE = dict.fromkeys(KINDS, 0)
@@ -169,3 +171,19 @@ def test_fire_help_shows_the_defaults(capsys) -> None:
 def test_fire_command_refuses_a_bad_rate(capsys) -> None:
     assert cli.main(["fire", "--url", "http://127.0.0.1:9/", "--count", "1", "--rate", "-1"]) == 2
     assert "--rate" in capsys.readouterr().err
+
+
+def test_the_docs_fire_against_a_down_receiver_prints_what_they_show() -> None:
+    doc = (ROOT / "docs" / "webhooks.md").read_text("utf-8")
+    command, shown = re.search(
+        r"<!-- fire-down -->\n```sh\n(.*?)\n```\n```\n(.*?)\n```", doc, re.S
+    ).groups()
+    done = subprocess.run(
+        [sys.executable, "-m", "mockserver", *shlex.split(command)[1:]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    timing = re.compile(r"in \d+\.\d s \(\d+ events/s\)")  # the only figures that vary
+    assert timing.sub("in T", done.stdout.strip()) == timing.sub("in T", shown)

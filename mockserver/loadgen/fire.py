@@ -133,6 +133,45 @@ class Request:
         return signing.headers(self.msg_id, int(time.time()), self.body, self.content_type, key)
 
 
+def checked_plan(options: dict[str, Any], prefix: str = "--") -> Plan:
+    """A :class:`Plan` from fire's options by name (``statuses`` a comma-separated list);
+    :class:`ConfigError` names the first bad one, as ``prefix`` + its name."""
+    from ..errors import ConfigError
+    from ..outcomes import STATUSES
+    from ..webhooks.settings import subscriptions
+
+    o = options
+    statuses = [s.strip().upper() for s in (o.get("statuses") or "").split(",") if s.strip()]
+    checks = [
+        (o["url"].startswith(("http://", "https://")), "url: must be an http:// or https:// URL"),
+        (1 <= o["count"] <= MAX_COUNT, f"count: must be from 1 to {MAX_COUNT}"),
+        (o.get("rate", 0) >= 0, "rate: must be >= 0 (0: unpaced)"),
+        (0 <= o.get("duplicates", 0) <= 1, "duplicates: must be from 0 to 1"),
+        (o.get("timeout", 10) > 0, "timeout: must be > 0"),
+        (1 <= o.get("concurrency", 32) <= 1000, "concurrency: must be from 1 to 1000"),
+        (set(statuses) <= set(STATUSES), f"statuses: must be among {', '.join(STATUSES)}"),
+        (o.get("format", "json") in ("json", "form"), "format: must be json or form"),
+    ]
+    for passed, message in checks:
+        if not passed:
+            raise ConfigError(prefix + message)
+    if o.get("secret"):  # the same check as a subscription's secret in the config
+        subscriptions([{"url": o["url"], "secret": o["secret"]}], f"{prefix}secret", "fire")
+    return Plan(
+        o["url"],
+        o["count"],
+        o.get("rate", 0),
+        statuses,
+        o.get("secret") or None,
+        o.get("duplicates", 0.0),
+        o.get("format", "json"),
+        o.get("timeout", 10.0),
+        o.get("concurrency", 32),
+        o.get("seed", 1),
+        dict(o.get("fields") or {}),
+    )
+
+
 def requests(plan: Plan, worker: int = 0, workers: int = 1) -> Iterator[Request]:
     """The plan's requests, in order; ``worker`` of ``workers`` gets every workers-th event,
     so processes that share a plan send each event once between them."""
