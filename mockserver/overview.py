@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import daytime
 from .accounts import AccountState
 from .models import STATES
 from .views import cdr_row
+from .webhooks.models import DISABLED, SUCCEEDED, Delivery
 
 #: The chart's series; CONGESTION, CHANUNAVAIL and CANCEL all mean the call never got through.
 OUTCOMES = ("answered", "busy", "no_answer", "failed")
@@ -30,6 +32,47 @@ def outcome_of(code: str) -> str:
 def state_counts(account: AccountState) -> dict[str, int]:
     counts = Counter(record.state for record in account.records())
     return {state: counts.get(state, 0) for state in STATES}
+
+
+def webhook_counts(deliveries: Iterable[Delivery], iso: Callable[[float], str]) -> dict[str, Any]:
+    """Deliveries as a QA engineer counts them, and the last error without a click.
+
+    ``failed``: at least one attempt failed and none has succeeded since, whether retries
+    are still due or the schedule is used up (a receiver that is down fails them all at
+    once, not only after the last retry). ``waiting``: no attempt has failed yet and one is
+    due. ``ok``: an attempt got a 2xx. ``disabled``: the subscription was disabled.
+    """
+    counts = dict.fromkeys(("ok", "failed", "waiting", "disabled"), 0)
+    last: tuple[float, Delivery, Any] | None = None
+    for delivery in deliveries:
+        if delivery.state == SUCCEEDED:
+            counts["ok"] += 1
+        elif delivery.state == DISABLED:
+            counts["disabled"] += 1
+        elif delivery.attempts and delivery.attempts[-1].outcome != "success":
+            counts["failed"] += 1
+        else:
+            counts["waiting"] += 1
+        for attempt in reversed(delivery.attempts):
+            if attempt.outcome != "success":
+                if last is None or (attempt.at, delivery.id) > (last[0], last[1].id):
+                    last = (attempt.at, delivery, attempt)
+                break
+    error = None
+    if last is not None:
+        at, delivery, attempt = last
+        status = f"HTTP {attempt.status}" if attempt.status else attempt.outcome
+        error = {
+            "delivery": delivery.id,
+            "subscription": delivery.subscription,
+            "at": iso(at),
+            "attempt": attempt.n,
+            "url": attempt.url,
+            "status": attempt.status,
+            "outcome": attempt.outcome,
+            "error": attempt.error or status,
+        }
+    return {**counts, "last_error": error}
 
 
 def outcome_series(account: AccountState, max_buckets: int = 48) -> dict[str, Any]:

@@ -66,6 +66,10 @@ async def test_upload_advance_fail_and_replay_from_the_page(live: Live, page: An
     await expect(page.locator("#cdr-table tbody tr")).to_have_count(2)
     await expect(page.locator("#chart rect.bar")).to_have_count(2)  # answered, no answer
     await expect(page.locator("#legend")).to_contain_text("answered 1")
+    # Retries are still due, yet both deliveries have failed: the card says so, and why.
+    await expect(page.locator("[data-card='webhooks failed'] b")).to_have_text("2")
+    await expect(page.locator("[data-card='webhooks waiting'] b")).to_have_text("0")
+    await expect(page.locator("#last-error")).to_contain_text(f"127.0.0.1:{down}/hook")
 
     # Two days of the back-off schedule against a receiver that is down: both fail.
     deliveries = page.locator("#deliveries-table tbody tr")
@@ -91,7 +95,7 @@ async def test_upload_advance_fail_and_replay_from_the_page(live: Live, page: An
     finally:
         await receiver.stop()
 
-    await page.fill("#set-now", "2026-11-30T09:00")  # the emulator's zone is meant
+    await page.fill("#set-now", "2026-11-30 09:00")  # ISO in every locale; the emulator's zone
     await page.click("#set")
     await expect(page.locator("#clock-now")).to_have_text("2026-11-30 09:00:00")
 
@@ -100,6 +104,19 @@ async def test_upload_advance_fail_and_replay_from_the_page(live: Live, page: An
     await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
     if os.environ.get("AUTODIALER_UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(ARTIFACTS / "dashboard.png", ROOT / "docs" / "dashboard.png")
+
+
+async def test_the_clock_input_takes_iso_text_whatever_the_locale(live: Live, page: Any) -> None:
+    await page.goto(f"{live.url}/_mock/ui")
+    field = page.locator("#set-now")
+    await expect(field).to_have_attribute("type", "text")  # no mm/dd/yyyy picker
+    await expect(field).to_have_attribute("placeholder", "2026-11-27 09:00:00")
+    await field.fill("27.11.2026 10:00")
+    await page.click("#set")
+    await expect(page.locator("#status")).to_contain_text("YYYY-MM-DD HH:MM")
+    await field.fill("2026-11-27T12:30:15+03:00")
+    await page.click("#set")
+    await expect(page.locator("#clock-now")).to_have_text("2026-11-27 12:30:15")
 
 
 async def test_the_records_table_pages_through_100000_records(live: Live, page: Any) -> None:

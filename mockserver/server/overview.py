@@ -29,7 +29,8 @@ def account_of(request: web.Request) -> AccountState:
 async def summary(request: web.Request, backend: Backend) -> web.Response:
     account = account_of(request)
     api_key = account.config.api_key
-    deliveries = Counter(d.state for d in backend.outbox.find(api_key=api_key))
+    found = backend.outbox.find(api_key=api_key)
+    deliveries = Counter(d.state for d in found)
     journal = backend.journal.entries(api_key=api_key)
     return render.ok(
         {
@@ -38,6 +39,7 @@ async def summary(request: web.Request, backend: Backend) -> web.Response:
             "records": overview.state_counts(account),
             "cdr": len(account.cdr),
             "deliveries": {state: deliveries.get(state, 0) for state in DELIVERY_STATES},
+            "webhooks": overview.webhook_counts(found, backend.iso),
             "journal": {
                 "entries": len(journal),
                 "warnings": sum(1 for entry in journal if entry.warnings),

@@ -36,6 +36,7 @@ async function showClock() {
   byId("clock-now").textContent = short(clock.now);
   byId("clock-mode").textContent = clock.mode === "manual" ? "manual clock" : `real clock ×${clock.speed}`;
   byId("clock-controls").hidden = clock.mode !== "manual";
+  byId("set-now").placeholder = short(clock.now); // the form to type, in ISO order
 }
 
 async function showSummary() {
@@ -46,11 +47,23 @@ async function showSummary() {
     ...Object.entries(s.records).map(([k, n]) => card(k, n, `state-${k}`)),
     card("jobs", s.jobs),
     card("cdr rows", s.cdr),
-    card("webhooks ok", s.deliveries.succeeded, "state-succeeded"),
-    card("webhooks failed", s.deliveries.failed, "state-failed"),
-    card("webhooks waiting", s.deliveries.pending + s.deliveries.sending),
+    card("webhooks ok", s.webhooks.ok, "state-succeeded"),
+    card("webhooks failed", s.webhooks.failed, "state-failed"),
+    card("webhooks waiting", s.webhooks.waiting),
     card("journal warnings", s.journal.warnings, s.journal.warnings ? "warn" : ""),
   );
+  showLastError(s.webhooks.last_error);
+}
+
+// The latest failed attempt, in words, so that a receiver that is down shows why at once.
+function showLastError(last) {
+  const line = byId("last-error");
+  line.hidden = !last;
+  if (!last) return;
+  const when = short(last.at);
+  line.textContent =
+    `last webhook error: ${last.error} — delivery ${last.delivery} (${last.subscription}), ` +
+    `attempt ${last.attempt}, ${when}, ${last.url}`;
 }
 
 async function showChart() {
@@ -138,11 +151,17 @@ function advance(seconds) {
   });
 }
 
+// ISO 8601, the same in every locale: "2026-11-27 10:00", seconds and an offset optional
+// (without one, the emulator's zone is meant).
+const ISO_INPUT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2})?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
 function setClock() {
-  const value = byId("set-now").value; // local time without a zone: the emulator's zone is meant
-  if (!value || !state.clock) return say("set: pick a date and time", true);
-  const offset = state.clock.now.slice(19).replace(/^\.\d+/, "");
-  const when = (value.length === 16 ? `${value}:00` : value) + offset;
+  const value = byId("set-now").value.trim();
+  const parts = ISO_INPUT.exec(value);
+  if (!parts || !state.clock) return say("set: type the time as YYYY-MM-DD HH:MM[:SS], e.g. 2026-11-27 10:00", true);
+  const [, day, time, seconds, zone] = parts;
+  const offset = zone || state.clock.now.slice(19).replace(/^\.\d+/, "");
+  const when = `${day}T${time}${seconds || ":00"}${offset}`;
   return act("set clock", async () => {
     const clock = need(await post("/_mock/clock/set", { now: when }));
     return `clock at ${short(clock.now)}, ${clock.events} events run`;
