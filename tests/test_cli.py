@@ -132,7 +132,7 @@ def readme_options(name: str) -> dict[str, str]:
     return {option: default.strip().strip("`") for option, default in rows}
 
 
-@pytest.mark.parametrize("name", ["README.md"])
+@pytest.mark.parametrize("name", ["README.md", "README.ru.md"])
 def test_the_readme_option_table_matches_serve_help(capsys, name: str) -> None:
     table = readme_options(name)
     shown = " ".join(top_help(capsys).split())
