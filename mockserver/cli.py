@@ -225,13 +225,14 @@ def serve(args: argparse.Namespace) -> int:
     # SIGTERM/SIGINT: stop listening, let requests in flight finish (up to the timeout),
     # run the cleanup contexts, return normally: exit status 0.
     app.on_shutdown.append(_shutting_down)
+    limits: dict[str, Any] = dict(PARSER_LIMITS)  # run_app passes them on to the server
     web.run_app(
         app,
         sock=sock,
         print=None,
         access_log=None,
         shutdown_timeout=args.shutdown_timeout,
-        **PARSER_LIMITS,
+        **limits,
     )
     log.info("stopped")
     return 0
@@ -427,7 +428,7 @@ def _progress(total: int, every: float | None) -> Iterator[tuple[Reporter | None
     if every is None:
         yield None, 1.0
     elif sys.stderr.isatty():
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped]
 
         with tqdm(total=total, unit="ev", leave=False) as bar:
             yield lambda summary: bar.update(summary.sent - bar.n), 0.2
