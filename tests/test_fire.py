@@ -187,3 +187,13 @@ def test_the_docs_fire_against_a_down_receiver_prints_what_they_show() -> None:
     assert done.returncode == 1
     timing = re.compile(r"in \d+\.\d s \(\d+ events/s\)")  # the only figures that vary
     assert timing.sub("in T", done.stdout.strip()) == timing.sub("in T", shown)
+
+
+def test_the_docs_fire_option_table_matches_fire_defaults() -> None:
+    doc = (ROOT / "docs" / "webhooks.md").read_text("utf-8")
+    section = doc.split("## Synthetic traffic", 1)[1].split("\n## ", 1)[0]
+    table = dict(re.findall(r"^\| `(--[a-z-]+)[^`]*` \| `([^`]*)` \|", section, re.M))
+    commands = next(a for a in cli._parser()._actions if a.dest == "command")
+    fire_parser = commands.choices["fire"]  # type: ignore[index]
+    defaults = {a.option_strings[-1]: str(a.default) for a in fire_parser._actions}
+    assert table and {option: defaults[option] for option in table} == table

@@ -216,9 +216,11 @@ async function fireTraffic(event) {
   };
   await act("fire", async () => {
     const s = need(await post("/_mock/fire", body));
+    const kinds = Object.entries(s.errors_by_kind).filter(([, n]) => n > 0);
+    const failed = kinds.length ? ` (${kinds.map(([kind, n]) => `${kind} ${n}`).join(", ")})` : "";
     byId("fire-result").textContent =
-      `sent ${s.sent} · 2xx ${s["2xx"]} · non-2xx ${s.non_2xx} · errors ${s.errors}` +
-      ` · p50 ${s.latency_ms.p50} ms · p95 ${s.latency_ms.p95} ms`;
+      `sent ${s.sent} · 2xx ${s["2xx"]} · failed ${s.sent - s["2xx"]}${failed}` +
+      ` · ${s.events_per_s} events/s in ${s.elapsed_s} s · p50 ${s.latency_ms.p50} ms · p95 ${s.latency_ms.p95} ms`;
     return "fired";
   });
 }
