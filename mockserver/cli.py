@@ -141,26 +141,24 @@ def _fire_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def build_config(args: argparse.Namespace) -> Config:
-    """The file's configuration with the command line's options on top."""
-    if args.control_token is None:
-        args.control_token = os.environ.get(TOKEN_ENV)
-    config = load_file(args.config, args.control_token) if args.config else Config()
+    """The file's configuration with the command line's options on top; each option is
+    checked by the configuration schema's rule for its key."""
+    token = args.control_token or os.environ.get(TOKEN_ENV)
+    config = load_file(args.config, token) if args.config else Config()
     if args.clock:
         config.clock.mode = args.clock
     if args.speed is not None:
-        if args.speed <= 0:
-            raise ConfigError("--speed: must be a number > 0")
+        _check_option("--speed", {"clock": {"speed": args.speed}})
         config.clock.speed = args.speed
     if args.start:
         _check_option("--start", {"clock": {"start": args.start}})
         config.clock.start = args.start
     if args.seed is not None:
-        if not 0 <= args.seed < 2**63:
-            raise ConfigError("--seed: must be an integer from 0 to 2^63-1")
+        _check_option("--seed", {"seed": args.seed})
         config.seed = args.seed
-    if getattr(args, "control_token", None):
-        _check_option("--control-token", {"control_token": args.control_token})
-        config.control_token = args.control_token
+    if token:
+        _check_option("--control-token", {"control_token": token})
+        config.control_token = token
     return config
 
 
