@@ -184,7 +184,7 @@ class Backend:
         return Job(0, account.config.api_key, kind, now, first_day)
 
     def _register(self, account: AccountState, job: Job) -> None:
-        job.id = job_id = self.job_ids.draw(self.jobs)
+        job.id = job_id = self.job_ids.draw(self.jobs, account.config.api_key, len(account.jobs))
         self.jobs[job_id] = job
         account.jobs[job_id] = job
         for listener in self.on_job:

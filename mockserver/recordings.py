@@ -21,7 +21,8 @@ from array import array
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from .draws import RECORDING, draw
+from .draws import RECORDING, Draws, integer, row_of
+from .draws import of as draws_of
 from .errors import NotFound
 
 if TYPE_CHECKING:
@@ -53,14 +54,14 @@ def _swapped(samples: array) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def wav(seed: int, record: int, seconds: int, phrase: str = "") -> bytes:
+def wav(draws: Draws, record: tuple[int, int], seconds: int, phrase: str = "") -> bytes:
     """The recording of ``record``: ``seconds`` long exactly, the same for the same inputs."""
     frames = seconds * RATE
     segment = TONE + GAP
     count = -(-frames // segment)  # enough whole segments to cover the length, then cut
     notes = []
     for i in range(count):
-        shift = int(draw(seed, record, i, RECORDING) * 3)
+        shift = integer(draws.words(RECORDING, *record, i)[0], 0, 2)
         base = ord(phrase[i % len(phrase)]) if phrase else 0
         notes.append(_segment((base + shift) % len(NOTES)))
     pcm = b"".join(notes)[: frames * WIDTH]
@@ -112,4 +113,4 @@ class Recordings:
             raise NotFound("recording: no such recording for this account")
         scenario = account.config.scenario(record.scenario)
         phrase = scenario.phrases[0] if scenario and scenario.phrases else ""
-        return wav(seed, record.seq, record.sec, phrase)
+        return wav(draws_of(seed, account.config.api_key), row_of(record), record.sec, phrase)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 from ..accounts import AccountState
 from ..clock import Clock
+from ..draws import of as draws_of
+from ..draws import row_of
 from ..errors import Conflict, NotFound
 from ..faults import WebhookFaults, plan_delivery
 from ..models import Record
@@ -97,8 +99,9 @@ class Outbox:
         fields = payload.event(
             self._event_id(record), account, record, self.recording_url(account, record)
         )
+        draws, row = draws_of(self.seed, account.config.api_key), row_of(record)
         for index, sub in subs:
-            faults = plan_delivery(self.faults, self.seed, record.seq, index)
+            faults = plan_delivery(self.faults, draws, row, index)
             body, content_type = payload.render(fields, sub)
             delivery = Delivery(
                 next(self._ids),
