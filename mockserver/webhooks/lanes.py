@@ -37,27 +37,37 @@ def due(at: float, delivery: Delivery, trigger: str, headers: dict[str, str] | N
 
 
 class Lane:
+    """One subscription's released attempts, and those of them in flight.
+
+    A wave is the attempts of one due time; one delivery has one attempt in flight at a
+    time (a duplicate, or a retry due at once, waits for the attempt before it), so a
+    delivery's log is numbered in the order its attempts were made.
+    """
+
     def __init__(self) -> None:
         self._due: list[Due] = []  # a heap by (time, order)
-        self.flying = 0  # attempts started and not yet answered
-        self.flying_at = 0.0  # their due time: one wave has one time
+        self._flying: set[int] = set()  # ids of the deliveries with an attempt in flight
+        self._flying_at = 0.0  # their due time: one wave has one time
 
     def push(self, due: Due) -> None:
         heapq.heappush(self._due, due)
 
     def next(self) -> Due | None:
         """The next attempt that may start now, taken off the lane; None while attempts due
-        earlier are still unanswered."""
-        if self._due and (self.flying == 0 or self._due[0].at == self.flying_at):
-            return heapq.heappop(self._due)
-        return None
+        earlier, or its delivery's previous attempt, are still unanswered."""
+        if not self._due:
+            return None
+        head = self._due[0]
+        if self._flying and (head.at != self._flying_at or head.delivery.id in self._flying):
+            return None
+        return heapq.heappop(self._due)
 
-    def started(self, at: float) -> None:
-        self.flying += 1
-        self.flying_at = at
+    def started(self, due: Due) -> None:
+        self._flying.add(due.delivery.id)
+        self._flying_at = due.at
 
-    def answered(self) -> None:
-        self.flying -= 1
+    def answered(self, delivery: Delivery) -> None:
+        self._flying.discard(delivery.id)
 
     def idle(self) -> bool:
-        return not self._due and not self.flying
+        return not self._due and not self._flying

@@ -166,7 +166,7 @@ class Outbox:
             return
         while (item := lane.next()) is not None:
             if self._queue(item.delivery, item.trigger, item.at, item.headers):
-                lane.started(item.at)
+                lane.started(item)
         if lane.idle():
             del self._lanes[key]
 
@@ -257,7 +257,7 @@ class Outbox:
         key = (delivery.api_key, delivery.subscription)
         lane = self._lanes.get(key) if send.trigger != REPLAY else None
         if lane is not None:
-            lane.answered()
+            lane.answered(delivery)
         if not self._forgotten(delivery):
             self._record(send, result)
         self._pump(key)
@@ -284,6 +284,12 @@ class Outbox:
         sub = self.subscription(delivery)
         if send.trigger in (FIRST, RETRY):
             delivery.scheduled += 1
+        if send.trigger == FIRST and delivery.duplicate:
+            # The same request again, byte for byte: what a sender that lost the 2xx would do.
+            # Queued before a retry due at once, and made before it (see .lanes).
+            lane = self._lanes.get((delivery.api_key, delivery.subscription))
+            if lane is not None:
+                lane.push(due(send.at, delivery, DUPLICATE, send.headers))
         if outcome == "success":
             delivery.state = SUCCEEDED
         elif outcome == "gone" or sub is None:
@@ -301,11 +307,6 @@ class Outbox:
             self._schedule(delivery, send.at + delay)
         if delivery.state in SETTLED:
             self._settle(delivery)
-        if send.trigger == FIRST and delivery.duplicate:
-            # The same request again, byte for byte: what a sender that lost the 2xx would do.
-            lane = self._lanes.get((delivery.api_key, delivery.subscription))
-            if lane is not None:
-                lane.push(due(send.at, delivery, DUPLICATE, send.headers))
 
     def restore(self, deliveries: list[Delivery], key: bytes, generation: int, last: int) -> None:
         """Takes back the deliveries of a ``--db`` file, and the key and generation their
