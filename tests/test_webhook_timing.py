@@ -319,3 +319,18 @@ async def test_attempts_of_independent_subscriptions_hang_concurrently(
     outcomes = [a["outcome"] for d in await emulator.deliveries() for a in d["attempts"]]
     assert outcomes == ["timeout"] * count
     assert wall < 10 * timeout  # one time-out, with room for a loaded machine (was 20)
+
+
+async def test_a_subscription_put_back_enabled_after_a_410_delivers_again(
+    emulator: Emulator, receiver: Receiver
+) -> None:
+    receiver.script = [410]
+    await emulator.subscribe(receiver.url, id="crm")
+    await one_attempt_calls(emulator, BUSY_ONCE)
+    await emulator.advance(7200)
+    await emulator.subscribe(receiver.url, id="crm", enabled=True)
+    await emulator.newcall(name="A", phone=NO_ANSWER_ONCE, UUID="u")
+    await emulator.advance(7200)
+    states = [d["state"] for d in sorted(await emulator.deliveries(), key=lambda d: d["id"])]
+    assert states == ["disabled", "succeeded"]
+    assert len(receiver.requests) == 2

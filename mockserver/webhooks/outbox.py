@@ -199,7 +199,7 @@ class Outbox:
         if trigger != REPLAY and not self._sendable(delivery, sub, at):
             # Removed, or disabled by a 410: nothing more is sent but what a person replays.
             if trigger != DUPLICATE:
-                delivery.state = DISABLED
+                delivery.state, delivery.next_at = DISABLED, None
                 self.on_changed(delivery)
                 self._settle(delivery)
             return False
@@ -295,9 +295,10 @@ class Outbox:
         elif outcome == "gone" or sub is None:
             delivery.state = DISABLED
             if sub is not None:
-                sub.enabled = False  # shows in GET /_mock/config; PUT it back to re-enable
                 gone = (delivery.api_key, sub.id)
-                self._gone[gone] = min(send.at, self._gone.get(gone, send.at))
+                if sub.enabled or gone not in self._gone:  # not another 410 of the same time
+                    self._gone[gone] = send.at
+                sub.enabled = False  # shows in GET /_mock/config; PUT it back to re-enable
         elif send.trigger == REPLAY or delivery.scheduled >= len(sub.schedule):
             delivery.state = FAILED
         else:
