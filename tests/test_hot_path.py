@@ -74,16 +74,6 @@ def test_events_scheduled_for_the_running_time_run_in_the_same_step() -> None:
     assert seen == ["first", "second", "same time"] and scheduler.next_due() is None
 
 
-def test_a_pause_inside_a_time_resumes_with_the_rest_of_it() -> None:
-    scheduler, seen = Scheduler(), []
-    for name in "abc":
-        scheduler.at(1.0, lambda arg, _when: seen.append(arg), name)
-    assert scheduler.run_until(5.0, pause=lambda: len(seen) == 1) == 1
-    assert scheduler.next_due() == 1.0 and len(scheduler) == 2
-    scheduler.run_until(5.0)
-    assert seen == ["a", "b", "c"] and len(scheduler) == 0
-
-
 @given(st.lists(st.tuples(st.integers(0, 5), st.booleans()), max_size=40), st.data())
 def test_the_cdr_log_shows_each_records_last_finished_attempt_in_order(
     steps: list[tuple[int, bool]], data: st.DataObject
