@@ -27,7 +27,7 @@ from .test_readme import free_port
 PAGES = ["README.md", "docs/webhooks.md"]
 REGENERATE = os.environ.get("REGENERATE_DOCS") == "1"
 EVENT_ID = re.compile(r"evt_[0-9a-f]{24}")
-TOKEN = re.compile(r"(recordings/\d+-)[0-9a-f]{32}")
+TOKEN = re.compile(r"(recordings/\d+-\d+-)[0-9a-f]{32}")
 SOXI = re.compile(r"(soxi call\.wav +# )(.*)")
 
 
