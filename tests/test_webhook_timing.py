@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
+import pytest
 from aiohttp import web
 from hypothesis import given
 from hypothesis import strategies as st
@@ -259,8 +260,9 @@ async def test_retry_after_zero_retries_at_the_failed_attempts_time(emulator, re
     assert await retried_after(emulator, receiver, "0") == 0
 
 
-async def test_retry_after_junk_is_ignored_for_the_schedule(emulator, receiver) -> None:
-    assert await retried_after(emulator, receiver, "soon, please") == 5
+@pytest.mark.parametrize("junk", ["soon, please", "-5", "1.5", "Fri, 27 Nov 2026 06:02:00"])
+async def test_retry_after_junk_is_ignored_for_the_schedule(emulator, receiver, junk) -> None:
+    assert await retried_after(emulator, receiver, junk) == 5  # a date needs its zone
 
 
 async def test_retry_after_over_the_cap_waits_the_cap(emulator, receiver) -> None:
