@@ -21,6 +21,7 @@ import json
 import math
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def run(seed: int, n: int) -> list[tuple[str, int]]:
     return [(r.code.split("/")[0], r.sec) for r in b.accounts["apikey"].records()]
 
 
-def chi2(observed: list[float], expected: list[float]) -> float:
+def chi2(observed: Sequence[float], expected: Sequence[float]) -> float:
     return sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True) if e > 0)
 
 
@@ -101,7 +102,7 @@ def sec_test(secs: list[int]) -> tuple[float, list[int]]:
         counts[(sec - low) * BINS // values] += 1
     widths = Counter((v - low) * BINS // values for v in range(low, high + 1))
     expected = [len(secs) * widths[i] / values for i in range(BINS)]
-    return chi2(counts, expected), counts  # type: ignore[arg-type]
+    return chi2(counts, expected), counts
 
 
 def mix_test(statuses: list[str]) -> float:
@@ -127,7 +128,7 @@ def pair_test(statuses: list[str]) -> tuple[float, float]:
 
 
 def audit(n: int, seeds: int) -> dict[str, Any]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for seed in range(1, seeds + 1):
         outcomes = run(seed, n)
         statuses = [s for s, _ in outcomes]

@@ -174,3 +174,23 @@ def test_an_accounts_history_ignores_another_accounts_traffic(
             play(shared, "other", their, their_numbers)
         play(shared, "apikey", step, numbers)
     assert history(shared, "apikey") == history(alone, "apikey")
+
+
+def test_the_audit_bench_reports_p_values_over_seeds() -> None:
+    """bench/draws_audit.py, at a small size: what it prints is what its docstring says."""
+    import subprocess
+    import sys
+
+    from .support import ROOT
+
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "draws_audit.py"), "3000", "2"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    found = json.loads(out)
+    assert found["seeds"] == 2 and found["records_per_seed"] == 3000
+    assert 0 <= found["sec_p_min"] <= 1 and 0 <= found["pairs_p_min"] <= 1
+    assert sum(found["seed_1"]["histogram"]) > 1000  # the answered calls, 60 % of 3000
