@@ -184,7 +184,7 @@ class Backend:
         return Job(0, account.config.api_key, kind, now, first_day)
 
     def _register(self, account: AccountState, job: Job) -> None:
-        job.id = job_id = self.job_ids.draw(self.jobs)
+        job.id = job_id = self.job_ids.draw(self.jobs, account.config.api_key, len(account.jobs))
         self.jobs[job_id] = job
         account.jobs[job_id] = job
         for listener in self.on_job:
@@ -214,16 +214,12 @@ class Backend:
         self.flush()
         return ran
 
-    def move_to(self, when: float, pause: Callable[[], bool] | None = None) -> int:
-        """Moves the clock forward to ``when``, running every event due on the way, in order.
-
-        With ``pause``, stops at the first event after which ``pause()`` is true, the
-        clock at that event's time; call again to go on.
-        """
+    def move_to(self, when: float) -> int:
+        """Moves the clock forward to ``when``, running every event due on the way, in order,
+        the clock at each event's time."""
         with paused():
-            ran = self.scheduler.run_until(when, self.clock.move_to, pause)
-        if pause is None or not pause():
-            self.clock.move_to(when)
+            ran = self.scheduler.run_until(when, self.clock.move_to)
+        self.clock.move_to(when)
         self.flush()  # before the webhooks this step queued are sent
         return ran
 

@@ -1,39 +1,75 @@
-"""Seeded, reproducible uniform numbers: a pure function of (seed, record, step, purpose).
+"""Seeded, reproducible random numbers: keyed BLAKE2b, one generator per account.
 
-A record's outcome therefore never depends on what other records, accounts or
-faults did: the same seed, requests and clock moves give the same run. Each
-user of a draw has its own purpose number, so turning faults on changes no call.
+A draw is a pure function of (seed, api key, what is drawn for, and the numbers naming
+it: a record's job and its row, an attempt, ...). An account's draws are keyed by its own
+api key and numbered by its own jobs and rows, so its outcomes, ids and recordings depend
+only on the seed and on that account's requests: another account sharing the emulator
+changes none of them. BLAKE2b makes the draws uniform and independent (what a hash of
+small tuples is not: neighbouring tuples hash to near-constant offsets).
+
+Cost: one BLAKE2b of 32 bytes, copied from a keyed state made once per (seed, account),
+about 0.4 µs, and four 64-bit words from each: a call attempt's status, answer, ring and
+talk time come from one hash.
 """
 
 from __future__ import annotations
 
-# Purposes: one per independent decision.
-ATTEMPT, TALK = 1, 4  # an attempt's status, answer and ring; an answered one's talk time
-RECORDING = 30
-WEBHOOK_DUPLICATE, WEBHOOK_OUT_OF_ORDER = 101, 102
+import hashlib
+import struct
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-_MASK = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15  # odd: multiplying by it permutes 64-bit values
+if TYPE_CHECKING:
+    from .models import Record
+
+# Purposes: one per independent decision, so turning faults on changes no call.
+ATTEMPT = 1  # an attempt's status, answer, ring and talk time
+RECORDING = 30
+JOB_ID = 40
+WEBHOOK_FAULTS = 101  # a delivery's duplicate and out-of-order draws
+
+Words = tuple[int, int, int, int]
+
+_PACK = struct.Struct("<QQQQ").pack  # purpose and three numbers: 32 bytes, one block
+_UNPACK = struct.Struct("<QQQQ").unpack
 _SCALE = 1.0 / (1 << 53)
 
 
-def draw(seed: int, record: int, step: int, purpose: int) -> float:
-    """A uniform number in [0, 1).
+class Draws:
+    """The random numbers of one account under one seed."""
 
-    CPython hashes a tuple of ints with an xxHash round per item, in C, the same in
-    every process (only str and bytes hashes are salted); a multiply spreads it into
-    the top 53 bits. Five times cheaper than mixing the bits in Python, and a simulation
-    draws three or four of these per call attempt.
-    """
-    return (((hash((seed, record, step, purpose)) * _GOLDEN) & _MASK) >> 11) * _SCALE
+    __slots__ = ("_state",)
+
+    def __init__(self, seed: int, api_key: str) -> None:
+        key = hashlib.blake2b(f"{seed}/{api_key}".encode(), digest_size=32).digest()
+        self._state = hashlib.blake2b(key=key, digest_size=32, person=b"autodialer-mock")
+
+    def words(self, purpose: int, a: int, b: int = 0, c: int = 0) -> Words:
+        """Four independent uniform 64-bit words for (purpose, a, b, c)."""
+        state = self._state.copy()
+        state.update(_PACK(purpose, a, b, c))
+        return _UNPACK(state.digest())  # type: ignore[no-any-return]
 
 
-_BITS21 = (1 << 21) - 1
-_SCALE21 = 1.0 / (1 << 21)
+@lru_cache(maxsize=1024)
+def of(seed: int, api_key: str) -> Draws:
+    """The generator of ``api_key`` under ``seed`` (made once: its keyed state is reused)."""
+    return Draws(seed, api_key)
 
 
-def draw3(seed: int, record: int, step: int, purpose: int) -> tuple[float, float, float]:
-    """Three uniform numbers in [0, 1) from one draw, 21 bits each: enough resolution for
-    weights and durations, a third of the hashing."""
-    x = ((hash((seed, record, step, purpose)) * _GOLDEN) & _MASK) >> 1
-    return (x >> 42) * _SCALE21, ((x >> 21) & _BITS21) * _SCALE21, (x & _BITS21) * _SCALE21
+def uniform(word: int) -> float:
+    """A uniform number in [0, 1) from a 64-bit word (its top 53 bits)."""
+    return (word >> 11) * _SCALE
+
+
+def integer(word: int, low: int, high: int) -> int:
+    """A uniform integer in ``low..high``, both included (a multiply, not a modulo: the
+    bias is below (high - low + 1) / 2**64)."""
+    return low + ((word * (high - low + 1)) >> 64)
+
+
+def row_of(record: Record) -> tuple[int, int]:
+    """The numbers naming a record within its account: its job's id and its row in the job
+    (records of one job are stored one after another, so the row is a subtraction)."""
+    job = record.job
+    return job.id, record.seq - job.records[0].seq

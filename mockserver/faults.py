@@ -1,7 +1,7 @@
 """Faults injected on purpose, for QA: decisions only, applied by the HTTP layer and the outbox.
 
 Every decision comes from the seed (the vendor's from a seeded generator, the
-webhooks' from a pure draw per record), so a run with faults repeats too.
+webhooks' from a pure draw per record of an account), so a run with faults repeats too.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from .draws import WEBHOOK_DUPLICATE, WEBHOOK_OUT_OF_ORDER, draw
+from .draws import WEBHOOK_FAULTS, Draws, uniform
 from .errors import ConfigError
 
 VENDOR_METHODS = ("make", "newcall", "cdr")
@@ -108,19 +108,19 @@ class DeliveryFaults:
     notes: tuple[str, ...] = ()
 
 
-def plan_delivery(config: WebhookFaults, seed: int, record: int, index: int) -> DeliveryFaults:
-    """The faults of subscription ``index``'s delivery of ``record``'s event."""
+def plan_delivery(
+    config: WebhookFaults, draws: Draws, record: tuple[int, int], index: int
+) -> DeliveryFaults:
+    """The faults of subscription ``index``'s delivery of the event of ``record`` (its job
+    and row, drawn from its account's ``draws``)."""
+    u_order, u_duplicate, _, _ = draws.words(WEBHOOK_FAULTS, *record, index)
     delay, notes = config.delay, []
     if config.delay:
         notes.append(f"delayed {config.delay:g} s")
-    if config.out_of_order_rate and draw(seed, record, index, WEBHOOK_OUT_OF_ORDER) < (
-        config.out_of_order_rate
-    ):
+    if config.out_of_order_rate and uniform(u_order) < (config.out_of_order_rate):
         delay += config.out_of_order_delay
         notes.append(f"out of order: held back {config.out_of_order_delay:g} s")
-    duplicate = bool(config.duplicate_rate) and (
-        draw(seed, record, index, WEBHOOK_DUPLICATE) < config.duplicate_rate
-    )
+    duplicate = bool(config.duplicate_rate) and (uniform(u_duplicate) < config.duplicate_rate)
     if duplicate:
         notes.append("duplicate: the first attempt is sent twice")
     return DeliveryFaults(delay, duplicate, tuple(notes))

@@ -1,17 +1,18 @@
 """How an attempt ends: forced rules by the number's last digits, else the scenario's seeded mix.
 
-Draws are a pure function of (seed, record, attempt, purpose), so a record's
-outcome does not depend on what other records or accounts did: the same seed,
-requests and clock moves give the same cdr.
+Draws are a pure function of (seed, api key, record, attempt): see :mod:`.draws`. A
+record's outcome therefore does not depend on what other records or accounts did: the
+same seed, requests and clock moves give the same cdr.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from .draws import ATTEMPT, TALK, draw, draw3
+from .draws import ATTEMPT, Draws, integer, uniform
 
 if TYPE_CHECKING:
     from .config import ForcedRule, Scenario
@@ -82,26 +83,33 @@ class OutcomePicker:
         self.status_keys = [key or "NOANSWER" for key in statuses.keys]
         self.status_bounds = statuses.bounds
         self.answers = WeightedChoice(scenario.answers)
-        #: status -> (STATUS/cause, shortest ring, ring range)
+        #: status -> (STATUS/cause, shortest ring, longest ring), whole seconds
         self.rings = {
-            s: (f"{s}/{scenario.causes[s]}", low, high - low)
+            s: (f"{s}/{scenario.causes[s]}", *whole_seconds(low, high))
             for s, (low, high) in scenario.ring_seconds.items()
         }
-        low, high = scenario.talk_seconds
-        self.talk_low, self.talk_range = low, high - low
+        self.talk_low, self.talk_high = whole_seconds(*scenario.talk_seconds)
 
     def decide(
-        self, forced: tuple[str, str] | None, seed: int, record: int, attempt: int
+        self, forced: tuple[str, str] | None, draws: Draws, job: int, row: int, attempt: int
     ) -> Outcome:
-        u_status, u_answer, u_ring = draw3(seed, record, attempt, ATTEMPT)
+        """One hash gives the four draws: status, answer, ring and talk time."""
+        w_status, w_answer, w_ring, w_talk = draws.words(ATTEMPT, job, row, attempt)
         if forced is None:
-            status = self.status_keys[bisect_right(self.status_bounds, u_status)]
-            answer = self.answers.pick(u_answer) if status == "ANSWER" else ""
+            status = self.status_keys[bisect_right(self.status_bounds, uniform(w_status))]
+            answer = self.answers.pick(uniform(w_answer)) if status == "ANSWER" else ""
         else:
             status, answer = forced
-        code, low, span = self.rings[status]
-        ring = round(low + span * u_ring)
+        code, low, high = self.rings[status]
+        ring = integer(w_ring, low, high)
         if status != "ANSWER":
             return code, ring, 0, answer
-        talk = max(1, round(self.talk_low + self.talk_range * draw(seed, record, attempt, TALK)))
-        return code, ring, talk, answer
+        return code, ring, integer(w_talk, self.talk_low, self.talk_high), answer
+
+
+def whole_seconds(low: float, high: float) -> tuple[int, int]:
+    """A configured [min, max] as the whole seconds it holds, each equally likely: [5, 90]
+    is 5..90 inclusive, [0, 0] is 0; a range holding no whole second gives its lower
+    bound rounded up."""
+    first = math.ceil(low)
+    return first, max(first, math.floor(high))

@@ -21,7 +21,8 @@ from array import array
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from .draws import RECORDING, draw
+from .draws import RECORDING, Draws, integer, row_of
+from .draws import of as draws_of
 from .errors import NotFound
 
 if TYPE_CHECKING:
@@ -53,14 +54,14 @@ def _swapped(samples: array) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def wav(seed: int, record: int, seconds: int, phrase: str = "") -> bytes:
+def wav(draws: Draws, record: tuple[int, int], seconds: int, phrase: str = "") -> bytes:
     """The recording of ``record``: ``seconds`` long exactly, the same for the same inputs."""
     frames = seconds * RATE
     segment = TONE + GAP
     count = -(-frames // segment)  # enough whole segments to cover the length, then cut
     notes = []
     for i in range(count):
-        shift = int(draw(seed, record, i, RECORDING) * 3)
+        shift = integer(draws.words(RECORDING, *record, i)[0], 0, 2)
         base = ord(phrase[i % len(phrase)]) if phrase else 0
         notes.append(_segment((base + shift) % len(NOTES)))
     pcm = b"".join(notes)[: frames * WIDTH]
@@ -73,18 +74,22 @@ def wav(seed: int, record: int, seconds: int, phrase: str = "") -> bytes:
     return out.getvalue()
 
 
-def token(key: bytes, api_key: str, record: int) -> str:
-    """``<record>-<HMAC>``: names the record, and proves the URL was handed out by us."""
-    mac = hmac.new(key, f"{api_key}/{record}".encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{record}-{mac}"
+def token(key: bytes, api_key: str, job: int, row: int) -> str:
+    """``<job>-<row>-<HMAC>``: names the record by its job and its row in the job (numbers of
+    its own account, so the URL does not move when another account uploads), and proves
+    the URL was handed out by us."""
+    mac = hmac.new(key, f"{api_key}/{job}/{row}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{job}-{row}-{mac}"
 
 
-def record_of(key: bytes, api_key: str, text: str) -> int | None:
-    """The record a token names, None when it was not made for this account by this process."""
-    seq, _, _ = text.partition("-")
-    if not seq.isdigit() or len(seq) > 18:
+def record_of(key: bytes, api_key: str, text: str) -> tuple[int, int] | None:
+    """The (job, row) a token names, None when it was not made for this account by this
+    process."""
+    parts = text.split("-")
+    if len(parts) != 3 or not all(p.isdigit() and len(p) <= 18 for p in parts[:2]):
         return None
-    return int(seq) if hmac.compare_digest(token(key, api_key, int(seq)), text) else None
+    job, row = int(parts[0]), int(parts[1])
+    return (job, row) if hmac.compare_digest(token(key, api_key, job, row), text) else None
 
 
 class Recordings:
@@ -101,15 +106,18 @@ class Recordings:
         if not record.code.startswith("ANSWER/") or record.sec <= 0:
             return ""
         api_key = account.config.api_key
-        name = token(self.key, api_key, record.seq)
+        name = token(self.key, api_key, *row_of(record))
         return f"{self.public_url or ''}/{api_key}/recordings/{name}.wav"
 
     def wav(self, account: AccountState, text: str, seed: int) -> bytes:
         """The WAV a URL's token names; another account's token, or a forgery, finds none."""
-        seq = record_of(self.key, account.config.api_key, text)
-        record = account.answered.get(seq) if seq is not None else None
+        found = record_of(self.key, account.config.api_key, text)
+        job = account.jobs.get(found[0]) if found is not None else None
+        record = None
+        if job is not None and found is not None and found[1] < len(job.records):
+            record = job.records[found[1]]
         if record is None or not self.url(account, record):
             raise NotFound("recording: no such recording for this account")
         scenario = account.config.scenario(record.scenario)
         phrase = scenario.phrases[0] if scenario and scenario.phrases else ""
-        return wav(seed, record.seq, record.sec, phrase)
+        return wav(draws_of(seed, account.config.api_key), row_of(record), record.sec, phrase)

@@ -49,17 +49,9 @@ class Scheduler:
     def next_due(self) -> float | None:
         return self._times[0] if self._times else None
 
-    def run_until(
-        self,
-        until: float,
-        on_time: Callable[[float], None] | None = None,
-        pause: Callable[[], bool] | None = None,
-    ) -> int:
-        """Runs every event due at or before ``until``, including those the handlers add.
-
-        Stops early, after an event, when ``pause()`` is true: the caller has work to
-        do at that event's time (a webhook to send) before time may move on.
-        """
+    def run_until(self, until: float, on_time: Callable[[float], None] | None = None) -> int:
+        """Runs every event due at or before ``until``, including those the handlers add,
+        calling ``on_time`` with each event's time before its events run."""
         ran = 0
         times = self._times
         while times and times[0] <= until:
@@ -71,10 +63,6 @@ class Scheduler:
                 handler, arg = events.popleft()
                 handler(arg, when)
                 ran += 1
-                if pause is not None and pause():
-                    if not events:
-                        self._done(when)
-                    return ran
             self._done(when)
         return ran
 

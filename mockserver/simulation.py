@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from operator import attrgetter
 
+from . import draws
 from .accounts import AccountState
 from .models import COMPLETED, DIALING, EXPIRED, PENDING, Dialled, Record
 from .outcomes import ForcedTable
@@ -197,12 +198,14 @@ class Dialer:
 
     def _ring(self, account: AccountState, record: Record, started: float) -> None:
         """Draws how the record's current attempt goes and schedules its end: a pure function
-        of the seed, the record and the attempt's number."""
+        of the seed, the account, the record (its job and row) and the attempt's number."""
         dial = record.dial
         assert dial is not None, "an attempt is drawn once it began"
         picker = account.pickers.get(record.scenario) or next(iter(account.pickers.values()))
         forced = self.forced.match(record.number)
-        code, ring, talk, answer = picker.decide(forced, self.seed, record.seq, dial.attempts)
+        job, row = draws.row_of(record)
+        account_draws = draws.of(self.seed, account.config.api_key)
+        code, ring, talk, answer = picker.decide(forced, account_draws, job, row, dial.attempts)
         event = (account, record, started, code, talk, answer)
         self._at(started + ring + talk, self._end, event)
 

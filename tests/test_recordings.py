@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver import recordings
+from mockserver import draws, recordings
 
 from .support import Emulator
 
@@ -46,7 +46,7 @@ async def fetch(emulator: Emulator, url: str):
 
 @given(seconds=st.integers(min_value=1, max_value=120), record=st.integers(1, 10**6))
 def test_wav_is_8khz_mono_16bit_and_exactly_sec_seconds(seconds: int, record: int) -> None:
-    assert frames(recordings.wav(7, record, seconds, "Здравствуйте")) == (
+    assert frames(recordings.wav(draws.of(7, "apikey"), (1, record), seconds, "Здравствуйте")) == (
         seconds * 8000,
         8000,
         1,
@@ -55,16 +55,17 @@ def test_wav_is_8khz_mono_16bit_and_exactly_sec_seconds(seconds: int, record: in
 
 
 def test_wav_is_audibly_not_silence() -> None:
-    with wave.open(io.BytesIO(recordings.wav(7, 1, 3, "Алло"))) as reader:
+    with wave.open(io.BytesIO(recordings.wav(draws.of(7, "apikey"), (1, 0), 3, "Алло"))) as reader:
         samples = array("h", reader.readframes(reader.getnframes()))
     assert max(abs(s) for s in samples) > 1000
 
 
 def test_wav_is_the_same_for_the_same_seed_and_record() -> None:
     recordings.wav.cache_clear()
-    first = recordings.wav(7, 3, 10, "x")
+    first = recordings.wav(draws.of(7, "apikey"), (1, 3), 10, "x")
     recordings.wav.cache_clear()
-    assert recordings.wav(7, 3, 10, "x") == first != recordings.wav(8, 3, 10, "x")
+    again = recordings.wav(draws.of(7, "apikey"), (1, 3), 10, "x")
+    assert again == first != recordings.wav(draws.of(8, "apikey"), (1, 3), 10, "x")
 
 
 async def test_answered_event_links_a_wav_of_its_duration(emulator, receiver) -> None:

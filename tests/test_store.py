@@ -134,7 +134,9 @@ def test_every_kind_of_state_survives_a_crash(tmp_path: Path) -> None:
     upload(first)
     first.move_to(first.clock.now() + HOUR + 30)  # 10:00:30: lines busy, some calls over
     answer(first, 500, 200)  # one delivery owes a retry, the others succeeded
-    first.move_to(first.clock.now() + 5)  # the webhook retry is in flight
+    first.move_to(first.clock.now() + 5)
+    first.outbox.take_due()  # the webhook retry is in flight
+    first.flush()
     assert {d.state for d in first.outbox.deliveries.values()} >= {"sending"}
     assert {r.state for _, r in first.find_records()} >= {"pending", "dialing", "completed"}
     before = state(first)

@@ -168,7 +168,8 @@ def add_routes(app: web.Application) -> None:
         for name, handler, verbs in methods:
             for verb in verbs:
                 router.add_route(verb, f"{key}/{name}{slash}", handler)
-    router.add_get(key + "/recordings/{token:[0-9]+-[0-9a-f]+}.wav", guarded(vendor.recording))
+    recording = key + "/recordings/{token:[0-9]+-[0-9]+-[0-9a-f]+}.wav"  # <job>-<row>-<hmac>
+    router.add_get(recording, guarded(vendor.recording))
     router.add_route("*", key + "/{method:[^/]+}{slash:/?}", guarded(vendor.unknown_method))
     router.add_route("*", "/{path:.*}", guarded(no_route))  # last: what nothing else matched
 

@@ -15,6 +15,7 @@ from ..listings import DEFAULT_PAGE, MAX_PAGE, Page
 from ..validation import validator
 from ..views import job_view, record_view
 from . import render
+from .driver import advance
 from .keys import BACKEND, DRIVER, SENDER
 from .parsing import refuse_oversized
 
@@ -73,31 +74,11 @@ async def get_clock(request: web.Request, backend: Backend) -> web.Response:
 
 
 async def move_to(app: web.Application, when: float) -> int:
-    """Runs every event due up to ``when``; the webhook attempts they make are awaited before
-    time moves past what their answers could schedule, so retries due within the move run
-    too, at their own times.
-
-    Attempts whose answers cannot act before the next event are sent together: the clock
-    stops for them only at the outbox's horizon (at most a second of emulator time), so a
-    burst of completed calls is delivered concurrently, not one round trip at a time.
-    """
-    backend, sender = app[BACKEND], app[SENDER]
-    horizon = backend.outbox.horizon()
-    scheduler = backend.scheduler
-
-    def must_wait() -> bool:
-        if not sender.busy():
-            return False
-        due = scheduler.next_due()
-        return due is None or due >= sender.first_at + horizon
-
-    events = 0
-    while True:
-        events += backend.move_to(when, must_wait)
-        if not sender.busy():
-            app[DRIVER].wake()
-            return events
-        await sender.settle()
+    """Moves the clock to ``when`` (see :func:`.driver.advance`), then lets the real-time
+    driver look at what is due next."""
+    events = await advance(app[BACKEND], app[SENDER], when)
+    app[DRIVER].wake()
+    return events
 
 
 async def advance_clock(request: web.Request, backend: Backend) -> web.Response:

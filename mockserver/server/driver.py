@@ -1,4 +1,5 @@
-"""Runs the dialer's due events as real (or sped-up) time passes. Not used on a manual clock."""
+"""Moves the emulator's clock: by itself as real (or sped-up) time passes, or in one advance
+of a manual clock."""
 
 from __future__ import annotations
 
@@ -7,9 +8,27 @@ import contextlib
 import logging
 
 from ..backend import Backend
+from .sender import Sender
 
 log = logging.getLogger(__name__)
 IDLE_WAKE = 60.0  # seconds: re-check even when nothing is scheduled
+
+
+async def advance(backend: Backend, sender: Sender, when: float) -> int:
+    """Moves the clock to ``when``, running every event due on the way at its own time, and
+    returns once every webhook attempt due by ``when`` has been answered.
+
+    The calls need nothing from the webhooks, so the dialer's events run first, all of
+    them; the attempts they release go out at once, concurrently up to
+    ``webhook_concurrency``. Each subscription's lane (:mod:`..webhooks.lanes`) starts its
+    next due time's attempts as soon as the earlier ones answered, and a retry due by
+    ``when`` joins its lane as soon as its failed attempt answered: every attempt is timed
+    at its due time, so the log does not depend on how the clock was moved to get there.
+    """
+    events = backend.move_to(when)
+    await sender.settle()
+    backend.flush()  # what the answers changed
+    return events
 
 
 class ClockDriver:

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 
@@ -25,14 +26,20 @@ log = logging.getLogger(__name__)
 BODY_LIMIT = 64 * 1024  # bytes of a receiver's answer read (and thrown away)
 
 
+Transport = Callable[[Send], Awaitable[Result]]
+
+
 class Sender:
-    def __init__(self, outbox: Outbox, concurrency: int) -> None:
+    def __init__(
+        self, outbox: Outbox, concurrency: int, transport: Transport | None = None
+    ) -> None:
+        """``transport`` posts one request and reports what came back; by default over HTTP
+        with one shared aiohttp session (a test may pass a scripted one)."""
         self.outbox = outbox
         self.concurrency = concurrency
         self._session: aiohttp.ClientSession | None = None
+        self._transport = transport or self._post
         self._tasks: set[asyncio.Task[None]] = set()  # in flight; a done task leaves at once
-        #: Emulator time of the first request sent since the sender was last idle.
-        self.first_at = 0.0
         self._stopped = False
 
     async def start(self) -> None:
@@ -41,6 +48,7 @@ class Sender:
             connector=connector, headers={"User-Agent": f"autodialer-mock/{__version__}"}
         )
         self.outbox.on_due = self.kick
+        self.kick()  # what was queued before the start (deliveries restored from --db)
 
     async def stop(self) -> None:
         self._stopped = True
@@ -63,8 +71,6 @@ class Sender:
             return
         loop = asyncio.get_running_loop()
         for send in self.outbox.take_due(self.concurrency - len(self._tasks)):
-            if not self._tasks:  # idle until now: the batch the clock waits for starts here
-                self.first_at = send.at
             task = loop.create_task(self._send(send))
             self._tasks.add(task)
             task.add_done_callback(self._done)
@@ -79,13 +85,15 @@ class Sender:
         return bool(self._tasks) or bool(self.outbox.due)
 
     async def settle(self) -> None:
-        """Waits for every request in flight, and for those their answers started
-        (duplicates, retries due at once)."""
+        """Waits for every request in flight or queued, and for those their answers started
+        (duplicates, retries due at once, the next attempts of their lanes)."""
+        self.kick()
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+            self.kick()
 
     async def _send(self, send: Send) -> None:
-        result = await self._post(send)
+        result = await self._transport(send)
         try:
             self.outbox.finish(send, result)
         except Exception:  # a bug here must not be lost in a task nobody awaits

@@ -13,7 +13,6 @@ restarted emulator continue the same run, and nothing else may touch them.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections import Counter
@@ -88,7 +87,6 @@ class Persistence:
         meta = {
             "seed": str(b.seed),
             "now": repr(b.clock.now()),  # repr: the float back exactly
-            "ids": json.dumps(b.job_ids.random.getstate()),
             "recording_key": b.recordings.key.hex(),
             "event_key": b.outbox._key.hex(),
             "generation": str(b.outbox._generation),
@@ -105,8 +103,6 @@ class Persistence:
         if not meta:
             return
         b.reseed(int(meta["seed"]))
-        version, internal, gauss = json.loads(meta["ids"])
-        b.job_ids.random.setstate((version, tuple(internal), gauss))
         b.recordings.key = bytes.fromhex(meta["recording_key"])
         b.clock.move_to(float(meta["now"]))  # forward only: --start may be later still
         if not b.config.public_url and meta.get("public_url"):

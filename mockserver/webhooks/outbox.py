@@ -1,10 +1,13 @@
 """The outbox: turns completed records into deliveries, and runs their attempts on the clock.
 
-Attempts are scheduler events, so a manual clock runs every retry of a
-back-off schedule in an advance, in order, without anyone waiting. When an
-attempt is due the outbox prepares the request (body, signature) and queues a
-:class:`Send`; the HTTP layer takes it with :meth:`take_due`, transmits it and
-hands the answer back through :meth:`finish`.
+Every attempt happens at its due time on the emulator's clock. An attempt not yet due
+waits as a scheduler event; once due it is released to its subscription's lane
+(:mod:`.lanes`), which starts it when every attempt of that subscription due earlier has
+answered. Started, it becomes a :class:`Send` (body, signature) that the HTTP layer takes
+with :meth:`take_due`, transmits, and hands back through :meth:`finish`. The answer is
+applied at the attempt's time, not when it arrived: the next attempt is due from that
+time by the schedule or ``Retry-After``, and a 410 disables the subscription from that
+time on. So the log is the same however the clock was moved to get there.
 """
 
 from __future__ import annotations
@@ -16,14 +19,18 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable
+from email.utils import formatdate
 
 from ..accounts import AccountState
 from ..clock import Clock
+from ..draws import of as draws_of
+from ..draws import row_of
 from ..errors import Conflict, NotFound
 from ..faults import WebhookFaults, plan_delivery
 from ..models import Record
 from ..scheduler import Scheduler
 from . import payload, signing
+from .lanes import Lane, due
 from .models import (
     DISABLED,
     DUPLICATE,
@@ -76,6 +83,9 @@ class Outbox:
         """Forgets every delivery; events of a new run get ids the old run never used."""
         self.deliveries: dict[int, Delivery] = {}
         self.due: deque[Send] = deque()
+        self._lanes: dict[tuple[str, str], Lane] = {}  # (api key, subscription id): see .lanes
+        #: When each subscription a 410 disabled got it: attempts due later are not sent.
+        self._gone: dict[tuple[str, str], float] = {}
         self._settled: deque[int] = deque()  # ids in the order they settled: eviction order
         self._ids = itertools.count(1)
         self._generation += 1
@@ -86,10 +96,13 @@ class Outbox:
         """The dialer's listener: one delivery per enabled subscription the record matches."""
         if not account.config.webhooks:
             return
+        api_key = account.config.api_key
+        # One a 410 disabled gets its delivery too, which ends disabled when due: whether the
+        # 410 had come by now would otherwise depend on how the clock was moved.
         subs = [
             (i, s)
             for i, s in enumerate(account.config.webhooks)
-            if s.enabled and s.matches(record.code)
+            if (s.enabled or (api_key, s.id) in self._gone) and s.matches(record.code)
         ]
         if not subs:
             return
@@ -97,8 +110,9 @@ class Outbox:
         fields = payload.event(
             self._event_id(record), account, record, self.recording_url(account, record)
         )
+        draws, row = draws_of(self.seed, account.config.api_key), row_of(record)
         for index, sub in subs:
-            faults = plan_delivery(self.faults, self.seed, record.seq, index)
+            faults = plan_delivery(self.faults, draws, row, index)
             body, content_type = payload.render(fields, sub)
             delivery = Delivery(
                 next(self._ids),
@@ -122,15 +136,39 @@ class Outbox:
         return "evt_" + mac.hexdigest()[:24]
 
     def _schedule(self, delivery: Delivery, when: float) -> None:
+        """Makes the delivery's next attempt due at ``when``: released to its lane at once if
+        the clock has reached that time, else when the scheduler gets there."""
         delivery.state, delivery.next_at = PENDING, when
-        self.scheduler.at(when, self._fire, delivery)
         self.on_changed(delivery)
+        if when <= self.clock.now():
+            self._release(delivery, when)
+        else:
+            self.scheduler.at(when, self._fire, delivery)
 
     def _fire(self, delivery: Delivery, now: float) -> None:
         if self._forgotten(delivery) or delivery.state != PENDING or delivery.next_at != now:
             return  # reset, replayed or rescheduled since
-        delivery.next_at = None
-        self._queue(delivery, FIRST if delivery.scheduled == 0 else RETRY)
+        self._release(delivery, now)
+
+    def _release(self, delivery: Delivery, at: float) -> None:
+        trigger = FIRST if delivery.scheduled == 0 else RETRY
+        key = (delivery.api_key, delivery.subscription)
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = Lane()
+        lane.push(due(at, delivery, trigger))
+        self._pump(key)
+
+    def _pump(self, key: tuple[str, str]) -> None:
+        """Starts what the lane of ``key`` may start now (see :mod:`.lanes`)."""
+        lane = self._lanes.get(key)
+        if lane is None:
+            return
+        while (item := lane.next()) is not None:
+            if self._queue(item.delivery, item.trigger, item.at, item.headers):
+                lane.started(item)
+        if lane.idle():
+            del self._lanes[key]
 
     def _forgotten(self, delivery: Delivery) -> bool:
         return self.deliveries.get(delivery.id) is not delivery
@@ -140,47 +178,55 @@ class Outbox:
         subs = account.config.webhooks if account is not None else []
         return next((s for s in subs if s.id == delivery.subscription), None)
 
-    def _queue(
-        self, delivery: Delivery, trigger: str, headers: dict[str, str] | None = None
-    ) -> bool:
-        """Prepares an attempt; False when its subscription is gone or disabled."""
-        sub = self.subscription(delivery)
-        if sub is None or (not sub.enabled and trigger != REPLAY):
-            # Removed, or disabled by a 410: nothing more is sent but what a person replays.
-            delivery.state = DISABLED
-            self._settle(delivery)
+    def _sendable(self, delivery: Delivery, sub: Subscription | None, at: float) -> bool:
+        """Whether an attempt due ``at`` may go: its subscription exists, and is enabled or
+        was disabled by a 410 no earlier than ``at`` (an attempt due at the very time of a
+        410 was started with it, whichever answered first)."""
+        if sub is None:
             return False
-        if trigger != DUPLICATE:
-            delivery.state = SENDING
+        gone = self._gone.get((delivery.api_key, sub.id))
+        return sub.enabled or (gone is not None and at <= gone)
+
+    def _queue(
+        self,
+        delivery: Delivery,
+        trigger: str,
+        at: float,
+        headers: dict[str, str] | None = None,
+    ) -> bool:
+        """Prepares an attempt due ``at``; False when its subscription is gone or disabled."""
+        sub = self.subscription(delivery)
+        if trigger != REPLAY and not self._sendable(delivery, sub, at):
+            # Removed, or disabled by a 410: nothing more is sent but what a person replays.
+            if trigger != DUPLICATE:
+                delivery.state, delivery.next_at = DISABLED, None
+                self.on_changed(delivery)
+                self._settle(delivery)
+            return False
+        if sub is None:
+            return False
         if headers is None:
             key = sub.key() if sub.secret else None
             stamp = int(self.wall())
             headers = signing.headers(
                 delivery.event_id, stamp, delivery.body, delivery.content_type, key
             )
-        send = Send(
-            delivery, trigger, sub.url, headers, delivery.body, sub.timeout, self.clock.now()
-        )
-        self.due.append(send)
+            # The emulator's time of the attempt: what a Retry-After date is read against.
+            headers["Date"] = formatdate(at, usegmt=True)
+        self.due.append(Send(delivery, trigger, sub.url, headers, delivery.body, sub.timeout, at))
         self.on_due()
         return True
 
-    def horizon(self) -> float:
-        """Emulator seconds an attempt's answer cannot act before: the shortest retry gap of
-        any subscription, at most one second (a ``Retry-After`` may ask for one)."""
-        gaps = [
-            gap
-            for account in self.accounts.values()
-            for sub in account.config.webhooks
-            if sub.enabled
-            for gap in sub.schedule[1:]
-        ]
-        return min([1.0, *gaps])
-
     def take_due(self, limit: int | None = None) -> list[Send]:
-        """Up to ``limit`` queued requests (all without one), oldest first."""
+        """Up to ``limit`` queued requests (all without one), oldest first, now in flight
+        (until then their deliveries stay pending, at their due time)."""
         count = len(self.due) if limit is None else min(limit, len(self.due))
-        return [self.due.popleft() for _ in range(count)]
+        taken = [self.due.popleft() for _ in range(count)]
+        for send in taken:  # in flight from now: a crash now owes them again at once
+            if send.trigger != DUPLICATE:
+                send.delivery.state, send.delivery.next_at = SENDING, None
+                self.on_changed(send.delivery)
+        return taken
 
     def resize(self, size: int) -> None:
         """Keeps at most ``size`` deliveries from now on (config ``delivery_log_size``)."""
@@ -205,10 +251,19 @@ class Outbox:
     # -- answers ----------------------------------------------------------------------------
 
     def finish(self, send: Send, result: Result) -> None:
-        """Logs an attempt's answer and decides what comes next: done, retry, failed, disabled."""
+        """Logs an attempt's answer and decides, at the attempt's time, what comes next:
+        done, retry, failed, disabled."""
         delivery = send.delivery
-        if self._forgotten(delivery):
-            return
+        key = (delivery.api_key, delivery.subscription)
+        lane = self._lanes.get(key) if send.trigger != REPLAY else None
+        if lane is not None:
+            lane.answered(delivery)
+        if not self._forgotten(delivery):
+            self._record(send, result)
+        self._pump(key)
+
+    def _record(self, send: Send, result: Result) -> None:
+        delivery = send.delivery
         outcome = result.outcome
         delivery.attempts.append(
             AttemptLog(
@@ -229,31 +284,38 @@ class Outbox:
         sub = self.subscription(delivery)
         if send.trigger in (FIRST, RETRY):
             delivery.scheduled += 1
+        if send.trigger == FIRST and delivery.duplicate:
+            # The same request again, byte for byte: what a sender that lost the 2xx would do.
+            # Queued before a retry due at once, and made before it (see .lanes).
+            lane = self._lanes.get((delivery.api_key, delivery.subscription))
+            if lane is not None:
+                lane.push(due(send.at, delivery, DUPLICATE, send.headers))
         if outcome == "success":
             delivery.state = SUCCEEDED
         elif outcome == "gone" or sub is None:
             delivery.state = DISABLED
             if sub is not None:
+                gone = (delivery.api_key, sub.id)
+                if sub.enabled or gone not in self._gone:  # not another 410 of the same time
+                    self._gone[gone] = send.at
                 sub.enabled = False  # shows in GET /_mock/config; PUT it back to re-enable
         elif send.trigger == REPLAY or delivery.scheduled >= len(sub.schedule):
             delivery.state = FAILED
         else:
-            delay = signing.retry_after(result.retry_after, self.wall())
+            delay = signing.retry_after(result.retry_after, send.at)
             if delay is None:
                 delay = sub.schedule[delivery.scheduled]
-            self._schedule(delivery, self.clock.now() + delay)
+            self._schedule(delivery, send.at + delay)
         if delivery.state in SETTLED:
             self._settle(delivery)
-        if send.trigger == FIRST and delivery.duplicate:
-            # The same request again, byte for byte: what a sender that lost the 2xx would do.
-            self._queue(delivery, DUPLICATE, send.headers)
 
     def restore(self, deliveries: list[Delivery], key: bytes, generation: int, last: int) -> None:
         """Takes back the deliveries of a ``--db`` file, and the key and generation their
         event ids came from, so an event completed again after a restart keeps its id.
 
-        A delivery owed (pending, or in flight when the process died) is due at its time,
-        or now if that has passed: at least once, with the same ``webhook-id``.
+        A delivery owed (pending, or in flight when the process died) is sent at least
+        once, with the same ``webhook-id``: a pending one at its due time, one that was in
+        flight at once.
         """
         self._key, self._generation = key, generation
         self._ids = itertools.count(last + 1)
@@ -261,7 +323,13 @@ class Outbox:
         for delivery in deliveries:
             self.deliveries[delivery.id] = delivery
             if delivery.state in (PENDING, SENDING):
-                self._schedule(delivery, max(delivery.next_at or now, now))
+                # A pending one keeps its due time, even one passed while its lane waited;
+                # one in flight at the crash is owed again at once. Both go on the clock's
+                # next move.
+                if delivery.state == SENDING or delivery.next_at is None:
+                    delivery.next_at = now
+                delivery.state = PENDING
+                self.scheduler.at(delivery.next_at, self._fire, delivery)
 
     # -- the control API --------------------------------------------------------------------
 
@@ -293,7 +361,7 @@ class Outbox:
             raise Conflict(
                 f"delivery {delivery_id} is {delivery.state}: its schedule is still running"
             )
-        if not self._queue(delivery, REPLAY):
+        if not self._queue(delivery, REPLAY, self.clock.now()):
             raise Conflict(
                 f"delivery {delivery_id}: subscription {delivery.subscription!r} "
                 f"of {delivery.api_key!r} no longer exists"
@@ -305,4 +373,5 @@ class Outbox:
     ) -> list[Delivery]:
         """Replays every failed delivery matching the filters."""
         found = self.find(api_key=api_key, subscription=subscription, outcome=FAILED)
-        return [d for d in found if self._queue(d, REPLAY)]
+        now = self.clock.now()
+        return [d for d in found if self._queue(d, REPLAY, now)]

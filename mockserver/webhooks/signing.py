@@ -30,8 +30,14 @@ def headers(
     return found
 
 
-def retry_after(value: str | None, wall_now: float) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta seconds or an HTTP date), capped."""
+def retry_after(value: str | None, at: float) -> float | None:
+    """Emulator seconds a ``Retry-After`` header asks for, counted from the attempt's time
+    ``at`` (an emulator time), capped at :data:`MAX_RETRY_AFTER`; None when it asks nothing
+    readable, and the schedule decides.
+
+    Delta seconds are emulator seconds. An HTTP date is read against the emulator's clock:
+    the delay is the date minus ``at`` (the request's ``Date`` header), none if it passed.
+    """
     if not value:
         return None
     value = value.strip()
@@ -43,4 +49,4 @@ def retry_after(value: str | None, wall_now: float) -> float | None:
         return None
     if moment.tzinfo is None:
         return None
-    return min(max(0.0, moment.timestamp() - wall_now), MAX_RETRY_AFTER)
+    return min(max(0.0, moment.timestamp() - at), MAX_RETRY_AFTER)
