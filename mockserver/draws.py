@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 ATTEMPT = 1  # an attempt's status, answer, ring and talk time
 RECORDING = 30
 JOB_ID = 40
+EVENT_ID = 50  # a webhook event's id
 WEBHOOK_FAULTS = 101  # a delivery's duplicate and out-of-order draws
 
 Words = tuple[int, int, int, int]

@@ -34,7 +34,6 @@ from .receiver import HANG, Receiver
 from .support import Emulator, manual_config, new_backend
 
 BUSY_ONCE, NO_ANSWER_ONCE = "89001230001", "89001230002"  # forced: ring 1-4 s, 30-40 s
-KEY = b"k" * 32  # both runs of a comparison sign event ids with the same key
 
 # -- the partition property --------------------------------------------------------------------
 
@@ -86,7 +85,6 @@ def timed_backend(seed: int, subscriptions: int, duplicates: float) -> Backend:
     config.faults.webhooks.duplicate_rate = duplicates
     config.webhook_concurrency = 4
     backend = new_backend(config)
-    backend.outbox._key = KEY
     return backend
 
 
@@ -176,6 +174,29 @@ def test_any_partition_of_an_advance_gives_the_same_history(
     whole = asyncio.run(run(numbers, [span], script, 1, setup))
     parts = asyncio.run(run(numbers, partition(span, cuts), script, 2, setup))
     assert parts == whole
+
+
+def event_ids(history: list[Any]) -> list[str]:
+    return [delivery[1] for delivery in history[0]]
+
+
+def test_event_ids_repeat_in_a_new_emulator_given_the_same_seed_and_requests() -> None:
+    calls, setup = [("apikey", "89001230000"), ("other", "89001230001")], (7, 2, 0.0)
+    first = asyncio.run(run(calls, [300], [200], 1, setup))
+    again = asyncio.run(run(calls, [300], [200], 1, setup))
+    assert event_ids(first) and event_ids(first) == event_ids(again)
+
+
+def test_event_ids_after_a_reset_are_ones_the_run_before_never_used() -> None:
+    backend = timed_backend(7, 1, 0.0)
+    seen: set[str] = set()
+    for _ in range(3):
+        fields = {"name": "A", "phone": "89001230000", "UUID": "u"}
+        backend.newcall("apikey", fields, Sink())  # type: ignore[arg-type]
+        [(_, record)] = backend.find_records(api_key="apikey")
+        seen.add(backend.outbox._event_id(record))
+        backend.reset()
+    assert len(seen) == 3
 
 
 # -- named cases, with a real receiver ----------------------------------------------------------

@@ -88,7 +88,6 @@ class Persistence:
             "seed": str(b.seed),
             "now": repr(b.clock.now()),  # repr: the float back exactly
             "recording_key": b.recordings.key.hex(),
-            "event_key": b.outbox._key.hex(),
             "generation": str(b.outbox._generation),
         }
         if b.recordings.public_url:
@@ -128,7 +127,6 @@ class Persistence:
             b.dialer.resume(account, record, now)
         b.outbox.restore(
             [d for d in snap.deliveries if d.api_key in b.accounts],
-            bytes.fromhex(meta["event_key"]),
             int(meta["generation"]),
             snap.max_delivery,
         )

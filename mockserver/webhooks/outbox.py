@@ -12,10 +12,7 @@ time on. So the log is the same however the clock was moved to get there.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
-import secrets
 import time
 from collections import deque
 from collections.abc import Callable
@@ -23,8 +20,8 @@ from email.utils import formatdate
 
 from ..accounts import AccountState
 from ..clock import Clock
+from ..draws import EVENT_ID, row_of
 from ..draws import of as draws_of
-from ..draws import row_of
 from ..errors import Conflict, NotFound
 from ..faults import WebhookFaults, plan_delivery
 from ..models import Record
@@ -73,7 +70,6 @@ class Outbox:
         self.recording_url = recording_url
         #: Called with a delivery whose state or log changed (``--db`` keeps it).
         self.on_changed: Callable[[Delivery], None] = lambda _d: None
-        self._key = secrets.token_bytes(32)  # event ids: unique, not guessable
         #: Deliveries the log keeps (config ``delivery_log_size``); owed ones are always kept.
         self.log_size = 10_000
         self._generation = 0
@@ -132,8 +128,12 @@ class Outbox:
         self._trim()
 
     def _event_id(self, record: Record) -> str:
-        mac = hmac.new(self._key, f"{self._generation}/{record.seq}".encode(), hashlib.sha256)
-        return "evt_" + mac.hexdigest()[:24]
+        """Drawn like the rest of the account's history (seed, api key, the record's job and
+        row), so the same run gives the same ids however the clock was moved; the reset count
+        is drawn in too, so a run after a reset never reuses an id a receiver has seen."""
+        job, row = row_of(record)
+        words = draws_of(self.seed, record.job.api_key).words(EVENT_ID, job, row, self._generation)
+        return f"evt_{words[0]:016x}{words[1] >> 32:08x}"
 
     def _schedule(self, delivery: Delivery, when: float) -> None:
         """Makes the delivery's next attempt due at ``when``: released to its lane at once if
@@ -309,15 +309,15 @@ class Outbox:
         if delivery.state in SETTLED:
             self._settle(delivery)
 
-    def restore(self, deliveries: list[Delivery], key: bytes, generation: int, last: int) -> None:
-        """Takes back the deliveries of a ``--db`` file, and the key and generation their
-        event ids came from, so an event completed again after a restart keeps its id.
+    def restore(self, deliveries: list[Delivery], generation: int, last: int) -> None:
+        """Takes back the deliveries of a ``--db`` file, and the generation their event ids
+        were drawn with, so an event completed again after a restart keeps its id.
 
         A delivery owed (pending, or in flight when the process died) is sent at least
         once, with the same ``webhook-id``: a pending one at its due time, one that was in
         flight at once.
         """
-        self._key, self._generation = key, generation
+        self._generation = generation
         self._ids = itertools.count(last + 1)
         now = self.clock.now()
         for delivery in deliveries:
