@@ -113,7 +113,7 @@ def _broken_field(form: dict[str, Any]) -> str:
     places_calls=False,
 )
 def cdr_rejects(ctx: Context, query: dict[str, str]) -> None:
-    exchange = ctx.target.cdr(**query)
+    exchange = ctx.target.cdr(query)
     ctx.expect(
         exchange.status == 400 and isinstance(exchange.body, dict) and "error" in exchange.body,
         WrongRefusal,
@@ -166,7 +166,7 @@ def cdr_filters(ctx: Context, case: tuple[list[tuple[int, str]], tuple[int, int,
         and date_from <= _local(r["last_time"]).date() <= date_to
         and (wanted_number is None or model.normalise(r["phone"]) == wanted_number)
     }
-    rows = target.cdr(**query).body
+    rows = target.cdr(query).body
     if not isinstance(rows, list):
         return  # the schema check reports it
     got = {(r.get("QUERY_ID"), r.get("DST")) for r in rows if isinstance(r, dict)}
@@ -231,7 +231,7 @@ def isolation(ctx: Context, rows: list[Any]) -> None:
     now = _local(target.clock()["now"]).date()
     span = {"date_from": (now - datetime.timedelta(days=1)).isoformat(), "date_to": now.isoformat()}
     for other, foreign_job in ((False, theirs.get("id")), (True, mine.get("id"))):
-        rows_seen = target.cdr(other=other, **span).body
+        rows_seen = target.cdr(span, other=other).body
         jobs = (
             {str(r.get("QUERY_ID")) for r in rows_seen if isinstance(r, dict)}
             if isinstance(rows_seen, list)

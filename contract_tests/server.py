@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 
@@ -203,7 +203,7 @@ class MockServer:
         if isinstance(seconds, timedelta):
             seconds = seconds.total_seconds()
         total = seconds + minutes * 60 + hours * 3600
-        return self._http("POST", "/_mock/clock/advance", {"seconds": total})["now"]
+        return cast(str, self._http("POST", "/_mock/clock/advance", {"seconds": total})["now"])
 
     async def aadvance(
         self, seconds: float | timedelta = 0, *, minutes: float = 0, hours: float = 0
@@ -219,25 +219,29 @@ class MockServer:
 
     @property
     def now(self) -> str:
-        return self._http("GET", "/_mock/clock")["now"]
+        return cast(str, self._http("GET", "/_mock/clock")["now"])
 
     @property
     def calls(self) -> list[dict[str, Any]]:
         """Every record of every account, oldest first, with state, attempts and outcome."""
-        return self._http("GET", "/_mock/calls", limit=10_000)["items"]
+        return cast(list[dict[str, Any]], self._http("GET", "/_mock/calls", limit=10_000)["items"])
 
     @property
     def jobs(self) -> list[dict[str, Any]]:
-        return self._http("GET", "/_mock/jobs", limit=10_000)["items"]
+        return cast(list[dict[str, Any]], self._http("GET", "/_mock/jobs", limit=10_000)["items"])
 
     @property
     def journal(self) -> list[dict[str, Any]]:
         """Every request to the vendor's methods with its contract warnings, oldest first."""
-        return self._http("GET", "/_mock/journal", limit=10_000)["items"]
+        return cast(
+            list[dict[str, Any]], self._http("GET", "/_mock/journal", limit=10_000)["items"]
+        )
 
     def cdr(self, api_key: str | None = None, **fields: str) -> list[dict[str, Any]]:
         """The cdr answer of an account (the default one unless given), as a client gets it."""
-        return self._http("GET", f"/{api_key or self.api_key}/cdr", **fields)
+        return cast(
+            list[dict[str, Any]], self._http("GET", f"/{api_key or self.api_key}/cdr", **fields)
+        )
 
     def assert_no_contract_warnings(self) -> None:
         """Fails naming every slip (unknown field, number for a string, id != 0, ...)."""

@@ -131,7 +131,7 @@ class ContractMachine(RuleBasedStateMachine):
         query = {"date_from": first.isoformat(), "date_to": last.isoformat()}
         if to is not None:
             query["to"] = spell(self.number(to), "+7")
-        rows = self.ctx.target.cdr(**query).body
+        rows = self.ctx.target.cdr(query).body
         self.flush()
         expected = sorted(
             (e.job, e.phone, e.status)

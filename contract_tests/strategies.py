@@ -9,6 +9,7 @@ one rule, so a failing client test points at one rule.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -65,8 +66,13 @@ def windows() -> st.SearchStrategy[tuple[str, str]]:
     return (
         st.tuples(times_of_day(), times_of_day())
         .filter(lambda w: model.seconds(w[0]) != model.seconds(w[1]))
-        .map(lambda w: tuple(sorted(w, key=model.seconds)))
+        .map(_in_order)
     )
+
+
+def _in_order(window: tuple[str, str]) -> tuple[str, str]:
+    start, stop = sorted(window, key=model.seconds)
+    return start, stop
 
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
@@ -94,7 +100,7 @@ def make_rows(
 
 
 #: How a valid row is broken, one rule at a time.
-ROW_BREAKERS = {
+ROW_BREAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "missing id": lambda row: {k: v for k, v in row.items() if k != "id"},
     "missing phone": lambda row: {k: v for k, v in row.items() if k != "phone"},
     "short phone": lambda row: {**row, "phone": "12345"},
@@ -142,7 +148,7 @@ def newcall_forms(draw: st.DrawFn, phone: st.SearchStrategy[Any] | None = None) 
     """A valid newcall form: name, phone, UUID; maybe vars, a window (or half of one), maxcount."""
     form: dict[str, Any] = {
         "id": 0,
-        "name": draw(st.text(st.characters(codec="utf-8", categories=("L",)), min_size=1)),
+        "name": draw(st.text(st.characters(codec="utf-8", categories=["L"]), min_size=1)),
         "phone": draw(phone if phone is not None else russian_phones()),
         "UUID": draw(st.from_regex(r"\A[a-z0-9-]{1,36}\Z")),
     }
@@ -275,7 +281,7 @@ def webhook_events(
 
 
 #: How a valid event is broken, one schema rule at a time.
-EVENT_BREAKERS = {
+EVENT_BREAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "missing event_id": lambda e: {k: v for k, v in e.items() if k != "event_id"},
     "empty event_id": lambda e: {**e, "event_id": ""},
     "query_id as a string": lambda e: {**e, "query_id": str(e["query_id"])},

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .validators import would_place_call
 
@@ -147,9 +147,10 @@ class Target:
         api_key, _ = self.key(other)
         return self.send("POST", f"/{api_key}/newcall", operation="newcall", form=fields)
 
-    def cdr(self, *, other: bool = False, **fields: Any) -> Exchange:
+    def cdr(self, query: dict[str, str] | None = None, *, other: bool = False) -> Exchange:
+        """``GET /{api_key}/cdr`` with ``query`` (a dict: ``other`` is no cdr field)."""
         api_key, _ = self.key(other)
-        return self.send("GET", f"/{api_key}/cdr", operation="cdr", query=fields)
+        return self.send("GET", f"/{api_key}/cdr", operation="cdr", query=dict(query or {}))
 
     # -- the emulator's control API, when the target has one ---------------------------
 
@@ -173,16 +174,18 @@ class Target:
         return answer.body
 
     def clock(self) -> dict[str, Any]:
-        return self.control("GET", "clock")
+        return cast(dict[str, Any], self.control("GET", "clock"))
 
     def advance(self, seconds: float) -> dict[str, Any]:
-        return self.control("POST", "clock/advance", {"seconds": seconds})
+        return cast(dict[str, Any], self.control("POST", "clock/advance", {"seconds": seconds}))
 
     def reset(self) -> None:
         self.control("POST", "reset", {})
 
     def calls(self, **filters: Any) -> list[dict[str, Any]]:
-        return self.control("GET", "calls", limit=10_000, **filters)["items"]
+        return cast(
+            list[dict[str, Any]], self.control("GET", "calls", limit=10_000, **filters)["items"]
+        )
 
 
 def is_loopback(host: str) -> bool:

@@ -8,7 +8,7 @@ emulator URL.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from .webhook_requests import parse_body
 
@@ -83,7 +83,8 @@ class Webhooks:
         Filters: ``api_key``, ``subscription``, ``event``, ``outcome`` (a state:
         pending, sending, succeeded, failed, disabled), ``record``.
         """
-        return self._http("GET", "/_mock/deliveries", limit=10_000, **filters)["items"]
+        items = self._http("GET", "/_mock/deliveries", limit=10_000, **filters)["items"]
+        return cast(list[dict[str, Any]], items)
 
     def events(self, state: str | None = "succeeded", **filters: Any) -> list[Any]:
         """The bodies delivered, parsed (JSON, or form fields as strings), oldest first.
@@ -97,7 +98,9 @@ class Webhooks:
 
     def replay(self, delivery_id: int) -> dict[str, Any]:
         """Sends a settled delivery once more; answers it once the attempt is logged."""
-        return self._http("POST", f"/_mock/deliveries/{delivery_id}/replay", {})
+        return cast(
+            dict[str, Any], self._http("POST", f"/_mock/deliveries/{delivery_id}/replay", {})
+        )
 
     def assert_all_delivered(self, **filters: Any) -> None:
         """Fails naming every delivery that has not (yet) got a 2xx, with its last attempt."""
@@ -112,7 +115,7 @@ class Webhooks:
         wanted = api_key or self._api_key()
         for account in config["accounts"]:
             if account["api_key"] == wanted:
-                return account
+                return cast(dict[str, Any], account)
         raise KeyError(f"no account with api key {wanted!r}")
 
     def _put(self, config: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ and then for what a schema cannot say (zones, ranges, duplicate keys). Every ref
 from __future__ import annotations
 
 import copy
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -297,8 +298,8 @@ def _parse(path: Path, text: str) -> Any:
 
 
 def _toml() -> Any:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:
         import tomli as tomllib
     return tomllib

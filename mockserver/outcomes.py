@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Mapping
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ FIXED_RULES: dict[str, tuple[str, str]] = {
 class WeightedChoice:
     """Picks a key of a weight table with a uniform number; zero weights are never picked."""
 
-    def __init__(self, weights: dict[str, float]) -> None:
+    def __init__(self, weights: Mapping[str, float]) -> None:
         items = [(k, w) for k, w in weights.items() if w > 0]
         total = sum(w for _, w in items)
         self.keys = [k for k, _ in items] or [""]

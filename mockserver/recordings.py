@@ -48,7 +48,7 @@ def _segment(note: int) -> bytes:
     return samples.tobytes() if array("h", [1]).tobytes()[0] == 1 else _swapped(samples)
 
 
-def _swapped(samples: array) -> bytes:
+def _swapped(samples: array[int]) -> bytes:
     samples.byteswap()  # WAV is little-endian whatever the machine
     return samples.tobytes()
 

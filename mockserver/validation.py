@@ -114,13 +114,14 @@ class SchemaValidator:
 def _explain(error: ValidationError, prefix: str) -> list[FieldError]:
     if error.validator == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
+        names = error.validator_value if isinstance(error.validator_value, list) else []
         return [
             FieldError(
                 join_path(prefix, [*error.absolute_path, name]),
                 "required field is missing",
                 keyword="required",
             )
-            for name in error.validator_value
+            for name in names
             if name not in present
         ]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -149,11 +150,11 @@ def _rule_of(error: ValidationError) -> str:
     """The ``x-rule`` of the schema that failed, else of the schema it was referenced from."""
     schema = error.schema if isinstance(error.schema, dict) else {}
     if "x-rule" in schema:
-        return schema["x-rule"]
+        return str(schema["x-rule"])
     parent = error.parent
     while parent is not None:
         if isinstance(parent.schema, dict) and "x-rule" in parent.schema:
-            return parent.schema["x-rule"]
+            return str(parent.schema["x-rule"])
         parent = parent.parent
     return error.message
 

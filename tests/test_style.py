@@ -1,4 +1,5 @@
-"""The code base stays ruff-clean: lint and format are part of the suite, not a separate step."""
+"""The code base stays ruff-clean and mypy-clean: lint, format and types are part of the
+suite, not a separate step."""
 
 from __future__ import annotations
 
@@ -24,3 +25,14 @@ def test_ruff_format_is_clean() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_mypy_finds_no_type_errors() -> None:
+    # [tool.mypy] in pyproject.toml names the packages and the strictness.
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -6,6 +6,7 @@ import logging
 import re
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypedDict
 
 from aiohttp import web
 
@@ -23,11 +24,17 @@ from .sender import Sender
 
 log = logging.getLogger(__name__)
 
+
 #: aiohttp's HTTP parser limits, for every runner of the app. A newcall may come as a GET
 #: with every field in its query string: ten texts of up to 1000 characters, at up to 12
 #: bytes a character once percent-encoded, overrun aiohttp's default 8190-byte request
 #: line, and the parser would answer a plain-text 400 before the handler could name the field.
-PARSER_LIMITS = {"max_line_size": 128 * 1024, "max_field_size": 16 * 1024}
+class ParserLimits(TypedDict):
+    max_line_size: int
+    max_field_size: int
+
+
+PARSER_LIMITS: ParserLimits = {"max_line_size": 128 * 1024, "max_field_size": 16 * 1024}
 
 
 def clock_for(config: Config) -> Clock:

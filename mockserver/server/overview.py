@@ -13,9 +13,10 @@ from aiohttp import web
 from .. import overview
 from ..accounts import AccountState
 from ..backend import Backend
+from ..listings import MAX_PAGE
 from ..webhooks.models import STATES as DELIVERY_STATES
 from . import render
-from .control import MAX_PAGE, query_int
+from .control import query_int
 from .keys import BACKEND
 
 

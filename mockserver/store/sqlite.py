@@ -29,9 +29,18 @@ _UPSERT_RECORD = (
     "ON CONFLICT (seq) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in (*_RECORD_MUTABLE, "answer"))
 )
-_DELIVERY_COLUMNS = (
-    "id, event_id, api_key, subscription, record, query_id, created, body, content_type, "
-    "faults, duplicate, state, next_at, scheduled"
+# Named as the fields of Job and Delivery: a row is read back by name, not by position.
+_JOB_FIELDS = (
+    "id", "api_key", "kind", "created", "first_day", "lines", "ok", "inserted", "errorcode"
+)  # fmt: skip
+_JOB_COLUMNS = ", ".join(_JOB_FIELDS)
+_DELIVERY_FIELDS = (
+    "id", "event_id", "api_key", "subscription", "record", "query_id", "created", "body",
+    "content_type", "faults", "duplicate", "state", "next_at", "scheduled",
+)  # fmt: skip
+_DELIVERY_COLUMNS = ", ".join(_DELIVERY_FIELDS)
+_ATTEMPT_LOG_COLUMNS = (
+    "delivery, n, at, trigger, url, status, latency_ms, outcome, error, retry_after"
 )
 _UPSERT_DELIVERY = (
     f"INSERT INTO deliveries ({_DELIVERY_COLUMNS}) VALUES ({', '.join('?' * 14)}) "
@@ -82,7 +91,7 @@ class SqliteStore:
                 for table in TABLES:
                     conn.execute(f"DELETE FROM {table}")  # fixed names, not input
             conn.executemany(
-                "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO jobs ({_JOB_COLUMNS}) VALUES ({', '.join('?' * 9)})",
                 map(_job_row, jobs),
             )
             records = list(records)
@@ -98,7 +107,8 @@ class SqliteStore:
             deliveries = list(deliveries)
             conn.executemany(_UPSERT_DELIVERY, map(_delivery_row, deliveries))
             conn.executemany(
-                "INSERT OR IGNORE INTO delivery_attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR IGNORE INTO delivery_attempts ({_ATTEMPT_LOG_COLUMNS}) "
+                f"VALUES ({', '.join('?' * 10)})",
                 ((d.id, *_log_row(a)) for d in deliveries for a in d.attempts),
             )
             conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
@@ -111,8 +121,8 @@ class SqliteStore:
         conn = self.conn
         snap = Snapshot(meta=dict(conn.execute("SELECT key, value FROM meta")))
         jobs: dict[int, Job] = {}
-        for row in conn.execute("SELECT * FROM jobs ORDER BY rowid"):
-            job = Job(*row[:5], lines=row[5], ok=row[6], inserted=row[7], errorcode=row[8])
+        for row in conn.execute(f"SELECT {_JOB_COLUMNS} FROM jobs ORDER BY rowid"):
+            job = Job(**dict(zip(_JOB_FIELDS, row, strict=True)))
             jobs[job.id] = job
             snap.jobs.append(job)
         histories: dict[int, list[Attempt]] = {}
@@ -121,29 +131,23 @@ class SqliteStore:
         ):
             histories.setdefault(seq, []).append(Attempt(*attempt))
         for row in conn.execute(f"SELECT {_RECORD_COLUMNS} FROM records ORDER BY seq"):
-            job = jobs.get(row[1])
-            if job is None:
+            owner = jobs.get(row[1])
+            if owner is None:
                 continue  # a row without its job: nothing could have accepted it
-            record = _record(row, job, histories.get(row[0]))
-            job.records.append(record)
+            record = _record(row, owner, histories.get(row[0]))
+            owner.records.append(record)
             snap.records.append(record)
         logs: dict[int, list[AttemptLog]] = {}
         for delivery_id, *log in conn.execute(
-            "SELECT * FROM delivery_attempts ORDER BY delivery, n"
+            f"SELECT {_ATTEMPT_LOG_COLUMNS} FROM delivery_attempts ORDER BY delivery, n"
         ):
             logs.setdefault(delivery_id, []).append(AttemptLog(*log))
         for row in conn.execute(f"SELECT {_DELIVERY_COLUMNS} FROM deliveries ORDER BY id"):
-            delivery = Delivery(
-                *row[:7],
-                body=bytes(row[7]),
-                content_type=row[8],
-                faults=tuple(json.loads(row[9])),
-                duplicate=bool(row[10]),
-                state=row[11],
-                next_at=row[12],
-                scheduled=row[13],
-                attempts=logs.get(row[0], []),
-            )
+            fields = dict(zip(_DELIVERY_FIELDS, row, strict=True))
+            fields["body"] = bytes(fields["body"])
+            fields["faults"] = tuple(json.loads(fields["faults"]))
+            fields["duplicate"] = bool(fields["duplicate"])
+            delivery = Delivery(**fields, attempts=logs.get(fields["id"], []))
             snap.deliveries.append(delivery)
         snap.max_seq = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
         snap.max_delivery = conn.execute("SELECT coalesce(max(id), 0) FROM deliveries").fetchone()[
