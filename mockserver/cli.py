@@ -98,7 +98,7 @@ def _serve_help(serve: argparse.ArgumentParser) -> str:
     return f"serve's options (each command has --help too):\n\n{options}"
 
 
-def _fire_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _fire_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fire = commands.add_parser(
         "fire",
         help="send synthetic, schema-valid webhook events to a receiver (for QA)",
@@ -303,7 +303,7 @@ def fire(args: argparse.Namespace) -> int:
     return 0 if summary.sent == summary.ok else 1
 
 
-def _proxy_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _proxy_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     proxy = commands.add_parser(
         "proxy", help="forward the vendor's routes to the real service, journal and record drift"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -61,10 +61,13 @@ class ForcedTable:
         rules.update({r.suffix: (r.status, r.answer) for r in extra})
         self.rules = rules
         self.lengths = sorted({len(s) for s in rules}, reverse=True)
-        if len(self.lengths) == 1:  # the fixed table alone: one look-up (once per attempt)
-            self.match = self._match_one  # type: ignore[method-assign]
+        #: The forced (status, answer) of a number, if any. The fixed table alone: one
+        #: look-up (once per attempt).
+        self.match: Callable[[str], tuple[str, str] | None] = (
+            self._match_one if len(self.lengths) == 1 else self._match_longest
+        )
 
-    def match(self, number: str) -> tuple[str, str] | None:
+    def _match_longest(self, number: str) -> tuple[str, str] | None:
         for length in self.lengths:
             found = self.rules.get(number[-length:])
             if found is not None:

@@ -12,7 +12,7 @@ is ``schemas/make.row.json``'s, checked before these rules run.
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from sys import intern
 from typing import Any
@@ -54,7 +54,7 @@ def hms(value: str) -> int:
 class Scenarios:
     """The scenario ids of an account and the default one (its first)."""
 
-    ids: Container[str]
+    ids: Collection[str]
     default: str
 
 
@@ -118,7 +118,7 @@ def scenario_error(scenario: str, scenarios: Scenarios, prefix: str) -> FieldErr
     """None when ``scenario`` is one of the account's; else why the row is refused."""
     if scenario in scenarios.ids:
         return None
-    known = ", ".join(sorted(scenarios.ids))  # type: ignore[call-overload]
+    known = ", ".join(sorted(scenarios.ids))
     return FieldError(
         f"{prefix}generationtype", f"must be a scenario of this account ({known})", scenario
     )

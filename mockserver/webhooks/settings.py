@@ -99,10 +99,11 @@ def unmask(data: Any, secrets: dict[tuple[str, str], str | None]) -> None:
             continue
         for i, sub in enumerate(account["webhooks"]):
             if isinstance(sub, dict) and sub.get("secret") == MASK:
-                key = (account.get("api_key"), str(sub.get("id", i + 1)))
-                if secrets.get(key) is None:  # type: ignore[arg-type]
+                # A key that is not a string finds no secret; the config's own check names it.
+                key = (str(account.get("api_key")), str(sub.get("id", i + 1)))
+                if secrets.get(key) is None:
                     raise ConfigError(
                         f"config: accounts[].webhooks[{i}].secret: {MASK!r} stands for a secret "
                         "this subscription does not have; give the secret itself"
                     )
-                sub["secret"] = secrets[key]  # type: ignore[index]
+                sub["secret"] = secrets[key]
