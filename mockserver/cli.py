@@ -426,10 +426,14 @@ def _progress(total: int, every: float | None) -> Iterator[tuple[Reporter | None
     if every is None:
         yield None, 1.0
     elif sys.stderr.isatty():
-        from tqdm import tqdm  # type: ignore[import-untyped]
+        from tqdm import tqdm
 
         with tqdm(total=total, unit="ev", leave=False) as bar:
-            yield lambda summary: bar.update(summary.sent - bar.n), 0.2
+
+            def advance(summary: Summary) -> None:
+                bar.update(summary.sent - bar.n)
+
+            yield advance, 0.2
     else:
         yield lambda summary: print(summary.progress(total), file=sys.stderr, flush=True), every
 

@@ -49,7 +49,7 @@ class Draws:
         """Four independent uniform 64-bit words for (purpose, a, b, c)."""
         state = self._state.copy()
         state.update(_PACK(purpose, a, b, c))
-        return _UNPACK(state.digest())  # type: ignore[no-any-return]
+        return _UNPACK(state.digest())
 
 
 @lru_cache(maxsize=1024)
