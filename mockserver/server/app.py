@@ -24,7 +24,7 @@ from .keys import BACKEND, DRIVER, FAILURES, SENDER, Handler
 from .loglimit import RateLimitedLog
 from .parsing import check_head
 from .protocol import EmulatorApp
-from .security import refusal
+from .security import control_refusal
 from .sender import Sender
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def guarded(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamRes
         try:
             backend = request.app[BACKEND]
             check_head(request)
-            refused = refusal(request, backend.config)
+            refused = control_refusal(request, backend.config)
             if refused is not None:
                 return refused
             if not backend.faults.active:  # the usual run: straight to the handler

@@ -46,19 +46,18 @@ def authorised(header: str, token: str) -> bool:
     )
 
 
-def refusal(request: web.Request, config: Config) -> web.Response | None:
+def control_refusal(request: web.Request, config: Config) -> web.Response | None:
     """Why a control route may not be driven by this request; None when it may go on (and
     for every vendor route: the API being emulated answers anyone, as the vendor's does).
 
     In order: a ``Host`` that is not ours (a DNS-rebinding page), a write from another
     origin or of a type a web page can send without a preflight, and then the control
-    token, when one is set.
+    token, when one is set (:func:`refusal`).
     """
     path = request.path
     if not path.startswith(CONTROL_PREFIX):
         return None
-    headers = request.headers
-    host = headers.get("Host")
+    host = request.headers.get("Host")
     if host is not None and not host_allowed(host, config.allowed_hosts, config.public_url):
         return _refused(
             403,
@@ -71,12 +70,17 @@ def refusal(request: web.Request, config: Config) -> web.Response | None:
         refused = _cross_site_write(request, host)
         if refused is not None:
             return refused
-    token = config.control_token
-    if not token:
+    return refusal(request, config.control_token)
+
+
+def refusal(request: web.Request, token: str | None) -> web.Response | None:
+    """The 401 of a control route asked without ``token``; None when the request may go on."""
+    path = request.path
+    if not token or not path.startswith(CONTROL_PREFIX):
         return None
     if request.method == "GET" and (path == PUBLIC or path.startswith(PUBLIC + "/")):
         return None
-    if authorised(headers.get("Authorization", ""), token):
+    if authorised(request.headers.get("Authorization", ""), token):
         return None
     body = render.error_body(
         "control_token_required",
