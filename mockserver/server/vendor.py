@@ -139,7 +139,8 @@ def unknown_method(
         raise MethodNotAllowed(
             f"{request.method} {request.path}: {method} takes {allowed}", {"Allow": allow}
         )
-    close = difflib.get_close_matches(method, METHODS, n=1)
+    # A name this long cannot be a slip of a method's (difflib's cost grows with it).
+    close = difflib.get_close_matches(method, METHODS, n=1) if len(method) <= 24 else []
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise NotFound(f"{method!r} is not a method of the API ({', '.join(METHODS)}){hint}")
 
