@@ -383,3 +383,23 @@ def test_the_lock_refusal_is_the_one_docs_persistence_shows(
     first = persisted(Path("run.db"))
     assert refusal(Path("run.db"), capsys).strip() == shown
     crash(first)
+
+
+@pytest.mark.parametrize("mangle", ["zeros", "random", "half"])
+def test_a_wal_sqlite_cannot_trust_is_read_as_of_the_last_checkpoint(
+    tmp_path: Path, mangle: str
+) -> None:
+    import os
+    import shutil
+
+    path, copy = tmp_path / "run.db", tmp_path / "copy.db"
+    first = persisted(path)
+    upload(first)
+    shutil.copy(path, copy)  # the file as a kill would leave it: its rows in the -wal
+    wal = Path(f"{path}-wal").read_bytes()
+    mangled = {"zeros": bytes(len(wal)), "random": os.urandom(len(wal)), "half": wal[:4000]}
+    Path(f"{copy}-wal").write_bytes(mangled[mangle])
+    crash(first)
+    restored = persisted(copy)  # no traceback, no refusal: what SQLite could trust
+    assert len(restored.find_records()) <= 13
+    crash(restored)
