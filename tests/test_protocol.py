@@ -91,14 +91,17 @@ async def test_the_control_token_never_reaches_the_log_from_a_broken_request_lin
 
 
 async def test_a_request_head_that_never_ends_is_cut_off(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(protocol, "HEAD_TIMEOUT", 0.2)
+    caplog.set_level(logging.INFO)
     loop = asyncio.get_running_loop()
     started = loop.time()
     answer = await exchange(client, b"GET /apikey/cdr HTTP/1.1\r\nHost: 127.0.0.1\r\nX-", wait=5)
     assert answer == b""  # closed, not answered
     assert loop.time() - started < 3
+    assert "sent no whole request head" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
 async def test_a_request_sent_whole_is_not_cut_off_by_the_head_deadline(

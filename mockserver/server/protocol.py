@@ -97,8 +97,7 @@ class EmulatorConnection(RequestHandler):
         if self._current_request is not None or self._messages or self.transport is None:
             return  # a request is being served: its body has no head deadline
         log.info("closed a connection that sent no whole request head in %.0f s", HEAD_TIMEOUT)
-        self.force_close()
-        self.transport.close()
+        self.force_close()  # closes the transport
 
     def log_exception(self, *args: Any, **kw: Any) -> None:
         """aiohttp's error log, but a body it could not read or a client that left is one
