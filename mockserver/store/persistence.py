@@ -18,7 +18,7 @@ import math
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..accounts import AccountState
 from ..errors import ConfigError, StorageFailed
