@@ -101,7 +101,7 @@ def test_the_readme_configuration_example_loads(tmp_path) -> None:
 def test_every_control_write_shown_sends_json() -> None:
     """curl's -d sends application/x-www-form-urlencoded, which a web page may send to any
     site: the control API refuses it, so every control write shown names JSON."""
-    pages = [readme(), *(p.read_text("utf-8") for p in (ROOT / "docs").glob("*.md"))]
+    pages = [p.read_text("utf-8") for p in (*ROOT.glob("README*.md"), *ROOT.glob("docs/*.md"))]
     writes = [
         line
         for page in pages
