@@ -65,7 +65,7 @@ class Entry:
     ) -> None:  # fmt: skip
         self.id = id
         self.at = at  # emulator time
-        self.method = method
+        self.method = method if len(method) <= 16 else clipped(method, 16)  # any token
         # Every text an entry keeps is bounded (TEXT_LIMIT, QUERY_LIMIT, WARNINGS_LIMIT), so
         # the journal's memory is at most journal_size times the largest entry.
         self.path = path if len(path) <= TEXT_LIMIT else clipped(path, TEXT_LIMIT)

@@ -224,3 +224,13 @@ def test_a_repeated_column_is_still_named() -> None:
 def test_a_cell_over_the_csv_field_limit_names_its_line() -> None:
     with pytest.raises(MalformedBody, match="line 3: not readable as CSV"):
         batchfile.csv_rows("id,phone\n1,89222220009\n2," + "9" * 140_000)
+
+
+@pytest.mark.parametrize("length", [40, 5000])
+async def test_a_method_name_of_any_length_is_kept_short_or_refused(
+    client: TestClient, emulator: Emulator, length: int
+) -> None:
+    response = await client.request("X" * length, "/apikey/newcall")
+    assert response.status in (400, 405)  # aiohttp's parser refuses the longest ones
+    assert (await response.json())["error"]["code"]
+    assert all(len(entry["method"]) < 60 for entry in await emulator.journal())
