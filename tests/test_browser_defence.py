@@ -131,6 +131,9 @@ async def test_a_learned_origin_comes_only_from_a_request_that_authenticates(
     for path in ("/nosuchkey/cdr", "/apikey/cdr?access_token=wrong", "/apikey/nosuchmethod"):
         response = await client.get(path, headers={"Host": FOREIGN})
         assert response.status >= 400
+    wrong = {"query": {"access_token": "wrong", "data": [{"id": "1", "phone": "89222220009"}]}}
+    response = await client.post("/apikey/make", json=wrong, headers={"Host": FOREIGN})
+    assert response.status == 401
     assert backend.recordings.public_url == "http://good.test:8080"
 
 
