@@ -122,6 +122,17 @@ async def test_a_write_without_a_body_needs_no_type(client: TestClient) -> None:
     assert response.status == 200
 
 
+@pytest.mark.parametrize("ctype", ["text/plain;charset=UTF-8", "application/x-www-form-urlencoded"])
+async def test_a_write_without_a_body_of_a_type_a_page_may_send_is_refused(
+    client: TestClient, emulator: Emulator, ctype: str
+) -> None:
+    """What fetch(url, {method: "POST", body: ""}) or curl -d '' send."""
+    await emulator.make([{"id": "1", "phone": "89222220009"}])
+    response = await client.post("/_mock/reset", data=b"", headers={"Content-Type": ctype})
+    assert response.status == 415
+    assert len(await emulator.calls()) == 1  # not reset
+
+
 async def test_a_learned_origin_comes_only_from_a_request_that_authenticates(
     client: TestClient, emulator: Emulator
 ) -> None:

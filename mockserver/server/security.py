@@ -108,12 +108,14 @@ def _cross_site_write(request: web.Request, host: str | None) -> web.Response | 
             f"Origin: {origin[:80]!r} is not this emulator; /_mock/ takes writes only from "
             "its own pages and from clients that are not browsers",
         )
-    if not request.content_length and "Transfer-Encoding" not in headers:
-        return None  # no body: what a page could send so carries an Origin, checked above
+    has_body = bool(request.content_length) or "Transfer-Encoding" in headers
     given = headers.get("Content-Type")
     kind = request.content_type  # without its parameters, lower case
     upload = request.path == UPLOAD
-    if given is not None and kind not in SIMPLE_TYPES and (upload or kind == "application/json"):
+    if given is None:
+        if not has_body:
+            return None  # curl -X POST: a page cannot send this without an Origin, above
+    elif kind not in SIMPLE_TYPES and (upload or kind == "application/json" or not has_body):
         return None
     wanted = "the file's type (text/csv, application/json)" if upload else "application/json"
     return _refused(
