@@ -121,7 +121,10 @@ def _seed_cdr(base: str) -> None:
         body = f"name=N&UUID=u&phone=8900111000{i}".encode()
         urllib.request.urlopen(f"{base}/apikey/newcall", data=body).read()
     request = urllib.request.Request(
-        f"{base}/_mock/clock/advance", data=json.dumps({"seconds": 3600}).encode(), method="POST"
+        f"{base}/_mock/clock/advance",
+        data=json.dumps({"seconds": 3600}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},  # the control API takes JSON only
     )
     urllib.request.urlopen(request).read()
 

@@ -81,6 +81,16 @@ class AccountState:
         else:
             self.numbers[record.number] = [same, record]
 
+    def remove(self, record: Record) -> None:
+        """Undoes :meth:`add` (a batch that could not be stored is forgotten)."""
+        same = self.numbers.get(record.number)
+        if same is record:
+            del self.numbers[record.number]
+        elif isinstance(same, list) and record in same:
+            same.remove(record)
+            if len(same) == 1:
+                self.numbers[record.number] = same[0]
+
     def add_new(self, records: list[Record]) -> None:
         """Indexes records whose numbers are all distinct and new to the account, in C."""
         self.numbers.update(zip(map(NUMBER, records), records, strict=True))

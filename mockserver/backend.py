@@ -18,7 +18,7 @@ from . import config as config_module
 from .accounts import AccountState
 from .clock import Clock, forward_target
 from .config import Config
-from .errors import InvalidField, UnknownApiKey
+from .errors import InvalidField, StorageFailed, UnknownApiKey
 from .faults import VendorFaultPlan
 from .gc_control import paused
 from .jobids import JobIds
@@ -56,6 +56,8 @@ class Backend:
         self.on_dropped: list[Callable[[], None]] = []  # stored state was dropped
         self.on_reset: list[Callable[[], None]] = []  # every job and record was forgotten
         self.on_flush: list[Callable[[], None]] = []  # a step ended: make it durable
+        #: A new job, before any of it is queued: make it durable, or raise StorageFailed.
+        self.on_accept: list[Callable[[Job], None]] = []
         self.apply_config(config)
         self.reset()
 
@@ -144,6 +146,7 @@ class Backend:
             account.add_new(made)
         else:
             take_rows(account, job, data, entry, lambda made: self._insert(account, job, made))
+        self._accepted(account, job)
         for listener in self.on_stored:
             listener(job.inserted)
         self.dialer.enqueue_batch(account, job.records, now)
@@ -166,6 +169,7 @@ class Backend:
         self._register(account, job)
         job.lines = job.ok = 1
         self._insert(account, job, record)
+        self._accepted(account, job)
         self.dialer.enqueue(account, record, now, now)
         for listener in self.on_stored:
             listener(1)
@@ -182,6 +186,20 @@ class Backend:
         """A job not yet registered: it has no id until :meth:`_register` gives it one."""
         first_day, _ = daytime.local_day(now, account.zone)
         return Job(0, account.config.api_key, kind, now, first_day)
+
+    def _accepted(self, account: AccountState, job: Job) -> None:
+        """A new job, before any of it is queued. A listener that cannot make it durable
+        (``--db`` on a full disk) raises :class:`StorageFailed`: the job is then forgotten
+        and refused whole, so what is acknowledged is what is stored."""
+        try:
+            for listener in self.on_accept:
+                listener(job)
+        except StorageFailed:
+            del self.jobs[job.id]
+            del account.jobs[job.id]
+            for record in job.records:
+                account.remove(record)
+            raise
 
     def _register(self, account: AccountState, job: Job) -> None:
         job.id = job_id = self.job_ids.draw(self.jobs, account.config.api_key, len(account.jobs))

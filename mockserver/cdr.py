@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -40,7 +41,8 @@ def query(account: AccountState, fields: dict[str, Any], now: float) -> list[dic
     if first > last:
         raise DateRangeReversed(f"date_from: {first} is after date_to {last}")
     low = daytime.day_start(first, zone)
-    high = daytime.day_start(last + timedelta(days=1), zone)
+    # The day after date.max (9999-12-31) is no date: the range then has no upper end.
+    high = daytime.day_start(last + timedelta(days=1), zone) if last < date.max else math.inf
     to = fields.get("to")
     if to not in (None, ""):
         matches = [

@@ -4,6 +4,7 @@ synthetic webhook traffic to a receiver."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import ipaddress
 import logging
@@ -183,6 +184,7 @@ def serve(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as exc:
         print(f"autodialer-mock: refused configuration: {exc}", file=sys.stderr)
         return 2
+    _allow_bound_name(config, args.host)
     try:
         sock = bind(args.host, args.port)
     except ConfigError as exc:
@@ -224,14 +226,17 @@ def serve(args: argparse.Namespace) -> int:
     # run the cleanup contexts, return normally: exit status 0.
     app.on_shutdown.append(_shutting_down)
     limits: dict[str, Any] = dict(PARSER_LIMITS)  # run_app passes them on to the server
-    web.run_app(
-        app,
-        sock=sock,
-        print=None,
-        access_log=None,
-        shutdown_timeout=args.shutdown_timeout,
-        **limits,
-    )
+    try:
+        web.run_app(
+            app,
+            sock=sock,
+            print=None,
+            access_log=None,
+            shutdown_timeout=args.shutdown_timeout,
+            **limits,
+        )
+    except web.GracefulExit:  # a second signal before the first one's shutdown began
+        log.warning("stopped by a second signal before the shutdown could finish")
     log.info("stopped")
     return 0
 
@@ -279,7 +284,20 @@ def base_url(sock: socket.socket) -> str:
 
 
 async def _shutting_down(_app: object) -> None:
+    """The graceful path has begun: a second SIGTERM or SIGINT only says so (aiohttp's
+    handler would raise again in the middle of the cleanup, and exit 1)."""
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals here
+            loop.add_signal_handler(number, _already_stopping, number)
     log.info("shutting down: no new connections; finishing the requests in flight")
+
+
+def _already_stopping(number: int) -> None:
+    log.info("signal %d: already shutting down; finishing the requests in flight", number)
 
 
 def fire(args: argparse.Namespace) -> int:
@@ -436,6 +454,15 @@ def _progress(total: int, every: float | None) -> Iterator[tuple[Reporter | None
             yield advance, 0.2
     else:
         yield lambda summary: print(summary.progress(total), file=sys.stderr, flush=True), every
+
+
+def _allow_bound_name(config: Config, host: str) -> None:
+    """``--host myhost``: /_mock/ answers to the name it was bound by (server.security)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if host and host not in config.allowed_hosts:
+            config.allowed_hosts.append(host)
 
 
 def _is_loopback(host: str) -> bool:

@@ -102,6 +102,8 @@ class Config:
     control_token: str | None = None  # /_mock/ then needs Authorization: Bearer <token>
     id_digits: int = 17
     public_url: str | None = None
+    #: Host names /_mock/ answers to besides localhost and IP addresses (server.security).
+    allowed_hosts: list[str] = field(default_factory=list)
     webhook_concurrency: int = 32
     clock: ClockConfig = field(default_factory=ClockConfig)
     forced_outcomes: list[ForcedRule] = field(default_factory=list)

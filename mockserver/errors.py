@@ -10,9 +10,11 @@ class ApiError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: Headers the answer must carry (a 405's ``Allow``).
+        self.headers = headers or {}
 
 
 class UnknownApiKey(ApiError):
@@ -58,6 +60,13 @@ class MethodNotAllowed(ApiError):
 class Conflict(ApiError):
     status = 409
     code = "conflict"
+
+
+class StorageFailed(ApiError):
+    """``--db`` could not store what a request would have accepted: it is refused whole."""
+
+    status = 507
+    code = "storage_failed"
 
 
 class ConfigError(ApiError):

@@ -9,12 +9,22 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from dataclasses import asdict, dataclass
+from itertools import islice
 from typing import Any
+
+from .text import clipped
 
 BODY_LIMIT = 4096
 #: Warnings kept per request: one 2 MiB body can hold ~100,000 unknown fields, and the
 #: ring buffer bounds the entries, not what each one holds.
 MAX_WARNINGS = 100
+#: Characters kept of the warnings of one request, fields and messages together: one
+#: unknown key of 1.9 MB, repeated in a warning's field and message, cost 4 MB an entry.
+WARNINGS_LIMIT = 8192
+#: Characters kept of one path, api key, warning field or message, or query parameter.
+TEXT_LIMIT = 256
+#: Query parameters kept per request (a GET newcall has ten).
+QUERY_LIMIT = 32
 
 
 @dataclass(slots=True)
@@ -36,6 +46,7 @@ class Entry:
         "_body",
         "_body_size",
         "_response",
+        "_warned",
         "api_key",
         "at",
         "dropped_warnings",
@@ -54,11 +65,13 @@ class Entry:
     ) -> None:  # fmt: skip
         self.id = id
         self.at = at  # emulator time
-        self.method = method
-        self.path = path
-        self.api_key = api_key
+        self.method = method if len(method) <= 16 else clipped(method, 16)  # any token
+        # Every text an entry keeps is bounded (TEXT_LIMIT, QUERY_LIMIT, WARNINGS_LIMIT), so
+        # the journal's memory is at most journal_size times the largest entry.
+        self.path = path if len(path) <= TEXT_LIMIT else clipped(path, TEXT_LIMIT)
+        self.api_key = api_key if len(api_key) <= TEXT_LIMIT else clipped(api_key, TEXT_LIMIT)
         self.operation = operation
-        self.query = query
+        self.query = _bounded(query) if query else query
         self._body = body[:BODY_LIMIT]  # the same object when it is short
         self._body_size = len(body)
         self.status = 0
@@ -66,6 +79,7 @@ class Entry:
         #: A shared empty tuple until the first warning: most requests have none.
         self.warnings: list[ContractWarning] | tuple[()] = ()
         self.dropped_warnings = 0
+        self._warned = 0  # characters of the warnings kept
 
     @property
     def body(self) -> str:
@@ -76,20 +90,41 @@ class Entry:
         answer = self._response
         return answer if isinstance(answer, str) else answer.decode("utf-8", "replace")
 
+    @property
+    def full(self) -> bool:
+        """Whether a further warning would only be counted: a caller can then skip working
+        out what it would say (a did-you-mean per unknown key, say)."""
+        return self.dropped_warnings > 0 or len(self.warnings) >= MAX_WARNINGS
+
     def warn(self, code: str, field_name: str, message: str) -> None:
+        if self.full:
+            self.skipped_warnings(1)
+        else:
+            self._keep(code, field_name, message)
+
+    def _keep(self, code: str, field_name: str, message: str) -> None:
         warnings = self.warnings
         if not isinstance(warnings, list):
             warnings = self.warnings = []
-        if len(warnings) < MAX_WARNINGS:
-            warnings.append(ContractWarning(code, field_name, message))
+        field_name = clipped(field_name, TEXT_LIMIT)
+        message = clipped(message, TEXT_LIMIT)
+        self._warned += len(field_name) + len(message)
+        if self._warned > WARNINGS_LIMIT:
+            self.skipped_warnings(1)
             return
+        warnings.append(ContractWarning(code, field_name, message))
+
+    def skipped_warnings(self, count: int) -> None:
+        """``count`` more warnings, counted and summed up in one last warning, not kept."""
+        warnings = self.warnings
+        if not isinstance(warnings, list):
+            warnings = self.warnings = []
         if not self.dropped_warnings:
             warnings.append(ContractWarning("warnings_truncated", "(request)", ""))
-        self.dropped_warnings += 1
-        warnings[
-            -1
-        ].message = (
-            f"{self.dropped_warnings} more warnings not kept (at most {MAX_WARNINGS} per request)"
+        self.dropped_warnings += count
+        warnings[-1].message = (
+            f"{self.dropped_warnings} more warnings not kept (at most {MAX_WARNINGS} "
+            f"and {WARNINGS_LIMIT} characters per request)"
         )
 
     def finish(self, status: int, response: bytes) -> None:
@@ -109,6 +144,21 @@ class Entry:
             "warnings": [asdict(w) for w in self.warnings],
             "dropped_warnings": self.dropped_warnings,
         }  # fmt: skip
+
+
+def _bounded(query: dict[str, str]) -> dict[str, str]:
+    """A query's first QUERY_LIMIT parameters, each name and value clipped."""
+    if len(query) <= QUERY_LIMIT and all(
+        len(k) <= TEXT_LIMIT and len(v) <= TEXT_LIMIT for k, v in query.items()
+    ):
+        return query
+    kept = {
+        clipped(k, TEXT_LIMIT): clipped(v, TEXT_LIMIT)
+        for k, v in islice(query.items(), QUERY_LIMIT)
+    }
+    if len(query) > QUERY_LIMIT:
+        kept["(more)"] = f"{len(query) - QUERY_LIMIT} more parameters not kept"
+    return kept
 
 
 def _clip(text: str, size: int) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 
 from .errors import MalformedBody
+from .text import surrogate_at
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 #: Deeper than any body of the contract (make is 4 levels, the configuration 6).
@@ -145,12 +146,11 @@ def _check_strings(data: Any) -> None:
 
 
 def _encodable(text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
+    at = surrogate_at(text)  # the one Unicode check (text.py), worded here for JSON's escape
+    if at is not None:
         # The message must not carry the surrogate itself: it could not be sent either.
         start = ascii(text[:30])
         raise MalformedBody(
             f"body: the string {start} holds an unpaired surrogate "
-            f"\\u{ord(text[exc.start]):04x} (at {exc.start}), which is not a Unicode character"
-        ) from None
+            f"\\u{ord(text[at]):04x} (at {at}), which is not a Unicode character"
+        )

@@ -11,10 +11,20 @@ from typing import Any
 
 import orjson
 
+from .text import scrubbed
+
 
 def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON; Cyrillic stays as it is, not \\u-escaped."""
+    """Compact UTF-8 JSON; Cyrillic stays as it is, not \\u-escaped.
+
+    Always encodes: a lone surrogate that got past the Unicode gate (:mod:`.text`) goes out
+    as U+FFFD rather than turning every later answer that shows it into a 500.
+    """
     try:
         return orjson.dumps(value)
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except TypeError:  # orjson's JSONEncodeError is one: big integers, lone surrogates
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return scrubbed(text).encode("utf-8")

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 
+#: Unknown keys of one object explained one by one (each with a did-you-mean); the rest
+#: are counted in one more error, so explaining costs no more than the warnings it feeds.
+MAX_EXPLAINED = 20
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
     """One broken rule: ``field`` is a dotted path such as ``query.data[2].phone``."""
@@ -35,7 +40,7 @@ class FieldError:
     keyword: str = ""
 
     def __str__(self) -> str:
-        if self.rule == "required field is missing":
+        if self.rule == "required field is missing" or self.field.endswith("(more)"):
             return f"{self.field}: {self.rule}"
         return f"{self.field}: {self.rule} (got {_short(self.value)})"
 
@@ -126,22 +131,33 @@ def _explain(error: ValidationError, prefix: str) -> list[FieldError]:
         ]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
-        return [
+        unknown = [name for name in error.instance if name not in known]
+        explained = [
             FieldError(
                 join_path(prefix, [*error.absolute_path, name]),
                 "is not a known key" + _did_you_mean(name, known),
                 error.instance[name],
                 "additionalProperties",
             )
-            for name in error.instance
-            if name not in known
+            for name in unknown[:MAX_EXPLAINED]
         ]
+        if len(unknown) > MAX_EXPLAINED:  # the rest in one line, at no cost per key
+            explained.append(
+                FieldError(
+                    join_path(prefix, [*error.absolute_path, "(more)"]),
+                    f"{len(unknown) - MAX_EXPLAINED} more keys are not known keys either",
+                    keyword="additionalProperties",
+                )
+            )
+        return explained
     rule = _rule_of(error)
     path = join_path(prefix, error.absolute_path)
     return [FieldError(path, rule, error.instance, str(error.validator))]
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
+    if not known or len(name) > 3 * max(map(len, known)):  # too long to reach difflib's 0.6
+        return ""
     close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

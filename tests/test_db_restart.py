@@ -234,3 +234,21 @@ async def test_sigterm_lets_an_advance_in_flight_finish_then_keeps_its_result(
         if server.proc is not None and server.proc.returncode is None:
             await server.stop(signal.SIGKILL)
         await receiver.stop()
+
+
+async def test_a_second_process_on_the_same_file_exits_2_in_one_line(tmp_path: Path) -> None:
+    first = await Server(tmp_path, tmp_path / "run.db").start()
+    try:
+        second = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "mockserver", "--port", str(free_port())),
+            *("--db", str(tmp_path / "run.db"), "--clock", "manual"),
+            cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(second.communicate(), BOUND)
+        assert second.returncode == 2
+        assert err.decode().count("\n") == 1
+        assert "in use by another autodialer-mock process (the file is locked)" in err.decode()
+    finally:
+        assert await first.stop(signal.SIGTERM) == 0

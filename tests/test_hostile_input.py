@@ -11,12 +11,20 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockserver.journal import MAX_WARNINGS
+from mockserver.server.app import create_app
 
-from .support import Emulator
+from .support import Emulator, manual_config
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 ROW = {"id": "1", "phone": "89222220009"}
+
+
+def multipart(*parts: bytes) -> tuple[bytes, str]:
+    """A newcall as multipart/form-data: a valid phone, plus ``parts``."""
+    phone = b'Content-Disposition: form-data; name="phone"\r\n\r\n89222220009'
+    body = b"".join(b"--xx\r\n" + part + b"\r\n" for part in (phone, *parts))
+    return body + b"--xx--\r\n", "multipart/form-data; boundary=xx"
 
 
 def envelope(data: Any, token: Any = "client-key") -> bytes:
@@ -60,6 +68,28 @@ CORPUS: dict[str, tuple[bytes, str | None]] = {
         b'--xx\r\nContent-Disposition: form-data; name="a"\r\n\r\nv',
         "multipart/form-data; boundary=xx",
     ),
+    # Texts that are not Unicode, in every place a multipart body carries one.
+    "multipart_filename_not_utf8": multipart(
+        b'Content-Disposition: form-data; name="UUID"; filename="\xff.txt"\r\n\r\nx'
+    ),
+    "multipart_name_not_utf8": multipart(b'Content-Disposition: form-data; name="\xfe"\r\n\r\nx'),
+    "multipart_value_not_utf8": multipart(
+        b'Content-Disposition: form-data; name="name"\r\n\r\n\xc3\x28'
+    ),
+    "multipart_binary_value_not_utf8": multipart(
+        b'Content-Disposition: form-data; name="name"; filename=""\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n\xff\xfe"
+    ),
+    "multipart_empty_filename": multipart(
+        b'Content-Disposition: form-data; name="UUID"; filename=""\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\nu-1"
+    ),
+    "multipart_unknown_charset": multipart(
+        b'Content-Disposition: form-data; name="name"\r\n'
+        b"Content-Type: text/plain; charset=x-no-such-charset\r\n\r\nabc"
+    ),
+    "form_percent_escape_not_utf8": (b"name=%ff%fe&phone=89222220009&UUID=%ed%a0%80", FORM),
+    "json_lone_low_surrogate": (b'{"name": "\\udcff", "phone": "89222220009", "UUID": "u"}', JSON),
 }  # fmt: skip
 
 #: (method, path); the control routes that take no body must ignore whatever comes.
@@ -276,9 +306,9 @@ async def test_declared_length_over_the_limit_is_413_before_the_body_is_sent(
     client: TestClient, path: str
 ) -> None:
     method = b"PUT" if path == "/_mock/config" else b"POST"
-    head = b"%s %s HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n" % (
-        method,
-        path.encode(),
+    head = (
+        b"%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000000000\r\n\r\n" % (method, path.encode())
     )
     answer = await raw_exchange(client, head, b"{")
     assert answer.startswith(b"HTTP/1.1 413")
@@ -349,3 +379,121 @@ async def test_a_journal_entry_keeps_at_most_max_warnings_and_counts_the_rest(
     assert len(entry["warnings"]) == MAX_WARNINGS + 1
     assert entry["warnings"][-1]["code"] == "warnings_truncated"
     assert entry["dropped_warnings"] > MAX_WARNINGS
+
+
+async def test_no_hostile_body_poisons_a_later_answer(
+    client: TestClient, emulator: Emulator
+) -> None:
+    """Whatever a body held, every listing and the clock answer afterwards: nothing stored
+    can break a later answer (a non-UTF-8 filename once made /_mock/calls answer 500)."""
+    for body, ctype in CORPUS.values():
+        for path in ("/apikey/newcall", "/apikey/make", "/apikey/cdr"):
+            await send(client, "POST", path, body, ctype)
+    await emulator.advance(2 * 86400)
+    for path in ("/_mock/calls", "/_mock/journal", "/_mock/jobs", "/_mock/summary", "/apikey/cdr"):
+        response = await client.get(path)
+        assert response.status == 200, path
+        await response.json()
+
+
+@pytest.mark.parametrize(
+    "case", ["multipart_filename_not_utf8", "multipart_name_not_utf8", "multipart_unknown_charset"]
+)
+async def test_multipart_text_that_is_not_unicode_is_refused_naming_its_place(
+    client: TestClient, emulator: Emulator, case: str
+) -> None:
+    status, answer = await send(client, "POST", "/apikey/newcall", *CORPUS[case])
+    assert (status, answer["error"]["code"]) == (400, "malformed_body")
+    place = {
+        "multipart_filename_not_utf8": "UUID: filename",
+        "multipart_name_not_utf8": "multipart field name",
+        "multipart_unknown_charset": "unknown charset",
+    }[case]
+    assert place in answer["error"]["message"]
+    assert await emulator.calls() == []
+
+
+async def test_a_multipart_part_with_an_empty_filename_is_read_as_its_text(
+    client: TestClient, emulator: Emulator
+) -> None:
+    body, ctype = multipart(
+        b'Content-Disposition: form-data; name="UUID"; filename=""\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\nu-1",
+        b'Content-Disposition: form-data; name="name"\r\n\r\nAnna',
+    )
+    status, _ = await send(client, "POST", "/apikey/newcall", body, ctype)
+    assert status == 200
+    assert (await emulator.calls())[0]["UUID"] == "u-1"
+
+
+#: Raw requests whose head is hostile: (request bytes, what the error message says).
+HEADS = {
+    "header_not_utf8": (b"GET /apikey/cdr HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Note: \xff\r\n", "header X-Note: not UTF-8"),  # noqa: E501
+    "user_agent_not_utf8": (b"GET /_mock/calls HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: caf\xe9\r\n", "header User-Agent: not UTF-8"),  # noqa: E501
+    "host_port_over_65535": (b"GET /apikey/cdr HTTP/1.1\r\nHost: 127.0.0.1:99999\r\n", "Host: port 99999 is over 65535"),  # noqa: E501
+    "host_not_utf8": (b"GET /apikey/cdr HTTP/1.1\r\nHost: loc\xffalhost\r\n", "header Host: not UTF-8"),  # noqa: E501
+    "host_not_a_host": (b"GET /apikey/cdr HTTP/1.1\r\nHost: a b/c\r\n", "Host: not a host name"),
+    "host_empty": (b"GET /apikey/cdr HTTP/1.1\r\nHost: \r\n", "Host: not a host name"),
+    "gzip_that_is_not_gzip": (b"POST /apikey/newcall HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", "body: cannot be read"),  # noqa: E501
+    "deflate_that_is_not_deflate": (b"POST /apikey/make HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Encoding: deflate\r\nContent-Length: 5\r\n\r\nhello", "body: cannot be read"),  # noqa: E501
+    "gzip_on_a_control_route": (b"POST /_mock/seed HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", "body: cannot be read"),  # noqa: E501
+    "gzip_on_put_config": (b"PUT /_mock/config HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", "body: cannot be read"),  # noqa: E501
+}  # fmt: skip
+
+
+async def raw_answer(client: TestClient, request: bytes) -> tuple[int, dict[str, Any]]:
+    if b"\r\n\r\n" not in request:
+        request += b"\r\n"
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(request.replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nConnection: close\r\n", 1))
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), json.loads(body)
+
+
+@pytest.mark.parametrize("case", sorted(HEADS))
+async def test_a_hostile_head_gets_a_4xx_naming_its_field_and_poisons_nothing(
+    client: TestClient, case: str
+) -> None:
+    request, named = HEADS[case]
+    status, answer = await raw_answer(client, request)
+    assert 400 <= status < 500
+    assert answer["error"]["message"].startswith(named), answer
+    for path in ("/_mock/calls", "/_mock/journal", "/apikey/cdr"):
+        assert (await client.get(path)).status == 200
+
+
+async def test_an_authorization_header_that_is_not_utf8_is_a_400_not_a_crash(
+    aiohttp_client: Any,
+) -> None:
+    client = await aiohttp_client(create_app(manual_config(control_token="t" * 20)))
+    request = b"GET /_mock/calls HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \xff\xfe\r\n"
+    status, answer = await raw_answer(client, request)
+    assert status == 400
+    assert answer["error"]["message"].startswith("header Authorization: not UTF-8")
+
+
+async def test_cdr_to_the_last_date_there_is_answers_every_row_from_date_from(
+    client: TestClient, emulator: Emulator
+) -> None:
+    for query in ("date_to=9999-12-31", "date_from=0001-01-01&date_to=9999-12-31"):
+        response = await client.get(f"/apikey/cdr?{query}")
+        assert response.status == 200, await response.text()
+        assert await response.json() == []
+
+
+async def test_an_upload_csv_field_over_128_kib_is_a_400_naming_the_line(
+    client: TestClient,
+) -> None:
+    csv = b"id,phone,name\n1,89222220009," + b"x" * (200 * 1024) + b"\n"
+    response = await client.post(
+        "/_mock/upload?api_key=apikey&format=csv", data=csv, headers={"Content-Type": "text/csv"}
+    )
+    assert response.status == 400
+    entry = (await (await client.get("/_mock/journal")).json())["items"][-1]
+    assert (
+        "line 2: not readable as CSV (field larger than field limit"
+        in entry["warnings"][0]["message"]
+    )

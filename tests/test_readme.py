@@ -96,3 +96,17 @@ def test_the_readme_configuration_example_loads(tmp_path) -> None:
     path.write_text(example, "utf-8")
     config = load_file(path)
     assert config.accounts[0].webhooks[0].statuses == ["ANSWER"]
+
+
+def test_every_control_write_shown_sends_json() -> None:
+    """curl's -d sends application/x-www-form-urlencoded, which a web page may send to any
+    site: the control API refuses it, so every control write shown names JSON."""
+    pages = [p.read_text("utf-8") for p in (*ROOT.glob("README*.md"), *ROOT.glob("docs/*.md"))]
+    writes = [
+        line
+        for page in pages
+        for line in page.splitlines()
+        if line.startswith("curl") and "/_mock/" in line and " -d " in line
+    ]
+    assert writes
+    assert all("-H 'Content-Type: application/json'" in line for line in writes), writes

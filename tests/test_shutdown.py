@@ -130,3 +130,23 @@ def test_the_real_process_reads_a_request_line_over_8190_bytes(
     _, port = server
     status, body = request(port, "GET", "/apikey/cdr?access_token=client-key&note=" + "x" * 9000)
     assert status == 200 and json.loads(body) == []
+
+
+@pytest.mark.parametrize("second", [signal.SIGTERM, signal.SIGINT])
+def test_a_second_signal_during_shutdown_still_exits_0(
+    server: tuple[subprocess.Popen[bytes], int], second: signal.Signals
+) -> None:
+    process, port = server
+    thread, answer = in_flight(port)
+    process.send_signal(signal.SIGTERM)
+    for _ in range(250):  # bounded (5 s): until the graceful path has begun
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.05).close()
+        except OSError:
+            break
+        threading.Event().wait(0.02)
+    process.send_signal(second)
+    thread.join(10)
+    assert answer["status"] == 200  # the request in flight still finished
+    assert process.wait(10) == 0
+    assert b"already shutting down" in process.stderr.read()  # type: ignore[union-attr]

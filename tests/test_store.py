@@ -1,12 +1,14 @@
 """``--db``: the SQLite store, at the domain level (no HTTP).
 
-A "crash" here is a backend dropped without closing its store: what a second
-backend reads from the file is exactly what the first one had committed.
+A "crash" here is a backend whose file is closed without its last flush, as a killed
+process leaves it (its lock goes with it): what a second backend reads from the file is
+exactly what the first one had committed.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from mockserver.backend import Backend
 from mockserver.clock import Clock
 from mockserver.config import Config
 from mockserver.errors import ConfigError
-from mockserver.store import attach
+from mockserver.store import Persistence, attach
 from mockserver.store.migrations import MIGRATIONS, Migration, migrate, version
 from mockserver.store.sqlite import SqliteStore
 from mockserver.views import job_view, record_view
@@ -34,10 +36,19 @@ def config(**overrides: Any) -> Config:
     return cfg
 
 
+#: Each persisted backend's store (the backend knows only its listeners).
+STORES: weakref.WeakKeyDictionary[Backend, Persistence] = weakref.WeakKeyDictionary()
+
+
 def persisted(path: Path, cfg: Config | None = None) -> Backend:
     backend = new_backend(cfg or config())
-    attach(backend, str(path))
+    STORES[backend] = attach(backend, str(path))
     return backend
+
+
+def crash(backend: Backend) -> None:
+    """What SIGKILL leaves: the file and its lock let go, nothing more written."""
+    STORES[backend].store.close()
 
 
 def upload(backend: Backend, count: int = 12, first: int = 0) -> None:
@@ -87,11 +98,13 @@ def test_reopening_a_file_migrates_nothing_and_keeps_its_rows(tmp_path: Path) ->
     first = persisted(path)
     upload(first)
     before = state(first)
+    crash(first)
     for _ in range(2):
         again = new_backend(config())
         store = attach(again, str(path))
         assert state(again) == before
         assert store.store.version == MIGRATIONS[-1].version
+        store.store.close()  # a crash: the file and its lock let go, nothing more written
 
 
 def test_an_older_file_is_upgraded_in_place_keeping_its_rows(tmp_path: Path) -> None:
@@ -141,7 +154,8 @@ def test_every_kind_of_state_survives_a_crash(tmp_path: Path) -> None:
     assert {r.state for _, r in first.find_records()} >= {"pending", "dialing", "completed"}
     before = state(first)
 
-    second = persisted(path, cfg)  # first is dropped, never closed: a crash
+    crash(first)
+    second = persisted(path, cfg)
     after = state(second)
     for delivery in before["deliveries"]:
         if delivery["state"] == "sending":  # in flight at the crash: owed again, at once
@@ -154,7 +168,10 @@ def test_ids_and_numbers_continue_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "run.db"
     first = persisted(path)
     upload(first)
-    second = persisted(path)
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(copy) as target:
+        STORES[first].store.conn.backup(target)  # the file as a SIGKILL would leave it
+    second = persisted(copy)
     for backend in (first, second):
         upload(backend, 3, first=100)
     jobs = [sorted(b.jobs) for b in (first, second)]
@@ -195,6 +212,7 @@ def test_reset_empties_the_file(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
     assert conn.execute("SELECT count(*) FROM records").fetchone() == (0,)
+    crash(first)
     assert state(persisted(path))["records"] == []
 
 
@@ -206,9 +224,11 @@ def test_jobs_of_an_account_left_out_of_the_configuration_stay_in_the_file(
     upload(first)
     other = config()
     other.accounts[0].api_key = "other"
+    crash(first)
     without = persisted(path, other)
     assert without.find_records() == []
     assert set(without.jobs) == set(first.jobs)  # their ids stay taken
+    crash(without)
     assert len(persisted(path).find_records()) == 13
 
 
@@ -216,6 +236,7 @@ def test_the_clock_never_goes_back_across_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "run.db"
     first = persisted(path)
     first.move_to(first.clock.now() + 5 * HOUR)
+    crash(first)
     wall = [0.0]
     real = Backend(
         config(), Clock("real", speed=60, start=first.clock.now() - HOUR, wall=lambda: wall[0])
@@ -224,3 +245,161 @@ def test_the_clock_never_goes_back_across_a_restart(tmp_path: Path) -> None:
     assert real.clock.now() == first.clock.now()  # the saved now is later than --start
     wall[0] = 1.0
     assert real.clock.now() == first.clock.now() + 60
+
+
+# -- contention, full disks, damaged files ------------------------------------------------------
+
+
+def refusal(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What ``autodialer-mock --db path`` prints when it refuses the file (exit 2)."""
+    from mockserver import cli
+
+    capsys.readouterr()
+    assert cli.main(["--db", str(path), "--port", "0", "--clock", "manual"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_a_second_process_on_the_same_file_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "run.db"
+    first = persisted(path)
+    assert "in use by another autodialer-mock process (the file is locked)" in refusal(path, capsys)
+    crash(first)  # as the first process exits, the lock goes with it
+    crash(persisted(path))
+
+
+@pytest.mark.parametrize(
+    ("sql", "named"),
+    [
+        (
+            "UPDATE meta SET value = 'abc' WHERE key = 'seed'",
+            "meta 'seed': 'abc' is not an integer",
+        ),
+        ("UPDATE meta SET value = 'zz' WHERE key = 'recording_key'", "meta 'recording_key'"),
+        ("UPDATE meta SET value = '1.5' WHERE key = 'generation'", "meta 'generation'"),
+        ("UPDATE meta SET value = '1e400' WHERE key = 'now'", "meta 'now'"),
+        ("DELETE FROM meta WHERE key = 'recording_key'", "meta 'recording_key': missing"),
+        ("UPDATE records SET name = x'ff00' WHERE seq = 1", "column name holds a bytes, not text"),
+        ("UPDATE jobs SET lines = 'many'", "table jobs: column lines holds a str, not integer"),
+    ],
+)
+def test_a_damaged_file_is_refused_in_one_line_naming_the_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sql: str, named: str
+) -> None:
+    path = tmp_path / "run.db"
+    first = persisted(path)
+    upload(first)
+    crash(first)
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql)
+    assert named in refusal(path, capsys)
+
+
+def test_a_garbage_wal_or_file_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "run.db"
+    path.write_bytes(b"this is not a database, it is a poem" * 100)
+    assert "file is not a database" in refusal(path, capsys)
+
+
+def test_a_zero_byte_file_starts_a_fresh_run(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    backend = persisted(path)
+    upload(backend)
+    crash(backend)
+    assert len(persisted(path).find_records()) == 13
+
+
+def full(backend: Backend) -> None:
+    """The file can grow no more: SQLite answers as on a full disk (SQLITE_FULL)."""
+    conn = STORES[backend].store.conn
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def test_a_batch_that_cannot_be_stored_is_refused_whole_and_nothing_is_queued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mockserver.errors import StorageFailed
+
+    path = tmp_path / "run.db"
+    backend = persisted(path)
+    upload(backend, 3)
+    before = state(backend)
+    full(backend)
+    rows = [{"id": str(i), "phone": f"8977{i:07d}", "name": "x" * 900} for i in range(300)]
+    with pytest.raises(StorageFailed, match=r"could not write \(database or disk is full\)"):
+        backend.make("apikey", make_body(rows), entry(backend, "make"))
+
+    def disk_full(*_: Any, **__: Any) -> None:  # a newcall's row may still fit in a page's slack
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(STORES[backend].store, "write", disk_full)
+    with pytest.raises(StorageFailed, match="nothing was accepted"):
+        fields = {"phone": "89771234567", "UUID": "u", "name": "n"}
+        backend.newcall("apikey", fields, entry(backend, "newcall"))
+    monkeypatch.undo()
+    assert state(backend) == before  # nothing accepted, nothing queued
+    backend.move_to(backend.clock.now() + 3 * HOUR)  # a clock step that cannot be written
+    STORES[backend].close()  # shutdown: logged, not raised
+    assert len(persisted(path).find_records()) == 4
+
+
+def test_a_learned_public_url_is_never_kept(tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    backend = persisted(path)
+    backend.reached_at("attacker.example:8000", "http://attacker.example:8000")
+    upload(backend)
+    crash(backend)
+    assert persisted(path).recordings.public_url is None
+
+
+def test_a_text_that_is_not_unicode_is_stored_as_u_fffd_not_lost(tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    backend = persisted(path)
+    fields = {"phone": "89001230000", "UUID": "u", "name": "caf\udce9"}  # past the HTTP gate
+    backend.newcall("apikey", fields, entry(backend, "newcall"))
+    crash(backend)
+    (record,) = [r for _, r in persisted(path).find_records()]
+    assert record.name == "caf\ufffd"
+
+
+def test_the_lock_refusal_is_the_one_docs_persistence_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from .support import ROOT
+
+    doc = (ROOT / "docs" / "persistence.md").read_text("utf-8")
+    (shown,) = re.findall(r"## One process per file.*?```\n(.*?)\n```", doc, re.S)
+    monkeypatch.chdir(tmp_path)
+    first = persisted(Path("run.db"))
+    assert refusal(Path("run.db"), capsys).strip() == shown
+    crash(first)
+
+
+@pytest.mark.parametrize("mangle", ["zeros", "random", "half"])
+def test_a_wal_sqlite_cannot_trust_is_read_as_of_the_last_checkpoint(
+    tmp_path: Path, mangle: str
+) -> None:
+    import os
+    import shutil
+
+    path, copy = tmp_path / "run.db", tmp_path / "copy.db"
+    first = persisted(path)
+    upload(first)
+    shutil.copy(path, copy)  # the file as a kill would leave it: its rows in the -wal
+    wal = Path(f"{path}-wal").read_bytes()
+    mangled = {"zeros": bytes(len(wal)), "random": os.urandom(len(wal)), "half": wal[:4000]}
+    Path(f"{copy}-wal").write_bytes(mangled[mangle])
+    crash(first)
+    restored = persisted(copy)  # no traceback, no refusal: what SQLite could trust
+    assert len(restored.find_records()) <= 13
+    crash(restored)

@@ -79,21 +79,39 @@ def row_slips(entry: Entry, row: dict[str, Any], index: int) -> None:
 
 
 def unknown_fields(entry: Entry, data: dict[str, Any], known: tuple[str, ...], prefix: str) -> None:
-    if data.keys() <= _known(known):  # the usual request: nothing to say, checked in C
+    names = _known(known)
+    if data.keys() <= names:  # the usual request: nothing to say, checked in C
         return
-    for key in data:
-        if key in known:
-            continue
+    unknown = [key for key in data if key not in names]
+    for done, key in enumerate(unknown):
+        if entry.full:  # the rest are only counted: no did-you-mean worked out for them
+            entry.skipped_warnings(len(unknown) - done)
+            return
         hint = HINTS.get(key) if HINTS.get(key) in known else None
         if hint is None:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            folded = [k for k in known if k.lower() == key.lower()]
-            hint = next(iter(folded or close), None)
+            hint = _close(key, known)
         where = f"{prefix}{key}"
         message = f"unknown field {key!r} is ignored"
         if hint:
             message += f"; did you mean {hint!r}?"
         entry.warn("unknown_field", where, message)
+
+
+def _close(key: str, known: tuple[str, ...]) -> str | None:
+    """The known field ``key`` most likely meant: the same but for case, else the closest.
+
+    A key over three times the longest known field's length cannot reach difflib's 0.6
+    ratio (at most 2 * len(known) / (len(known) + len(key))), so it is not compared:
+    difflib's cost grows with the key's length.
+    """
+    if len(key) > 3 * max(map(len, known)):
+        return None
+    lowered = key.lower()
+    folded = [k for k in known if k.lower() == lowered]
+    if folded:
+        return folded[0]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def numbers_for_strings(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import traceback
@@ -9,17 +10,22 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypedDict
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 
 from ..backend import Backend
 from ..clock import Clock, parse_iso
 from ..config import Config
-from ..errors import ApiError
+from ..errors import ApiError, MalformedBody
 from ..gc_control import StateFreezer
 from . import control, dashboard, deliveries, overview, render, upload, vendor
 from .driver import ClockDriver
 from .faults import inject_faults
 from .keys import BACKEND, DRIVER, FAILURES, SENDER, Handler
-from .security import refusal
+from .loglimit import RateLimitedLog
+from .parsing import check_head
+from .protocol import EmulatorApp
+from .security import control_refusal
 from .sender import Sender
 
 log = logging.getLogger(__name__)
@@ -56,7 +62,8 @@ def guarded(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamRes
     async def guard(request: web.Request) -> web.StreamResponse:
         try:
             backend = request.app[BACKEND]
-            refused = refusal(request, backend.config.control_token)
+            check_head(request)
+            refused = control_refusal(request, backend.config)
             if refused is not None:
                 return refused
             if not backend.faults.active:  # the usual run: straight to the handler
@@ -68,6 +75,13 @@ def guarded(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamRes
             if exc.status < 400:
                 raise
             return render.http_error(exc, request)
+        except (RequestPayloadError, HttpProcessingError) as exc:  # gzip that is not, say
+            response = render.error(unreadable_body(exc))
+            response.force_close()  # the rest of the body cannot be read either
+            return response
+        except ConnectionError:  # the client went away mid-body: no answer can reach it
+            log.debug("client left during %s %s", request.method, request.path)
+            return render.ok(render.error_body("client_disconnected", "the client left"), 400)
         except Exception:
             log.exception("unhandled error on %s %s", request.method, request.path)
             failures = request.app[FAILURES]
@@ -78,6 +92,14 @@ def guarded(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamRes
             )
 
     return guard
+
+
+def unreadable_body(exc: Exception) -> MalformedBody:
+    """aiohttp's reason a body could not be read (a ``Content-Encoding`` it cannot undo, a
+    broken chunk), as the error body names it: the first line, not the bytes it quotes."""
+    cause = exc.__cause__ if isinstance(exc.__cause__, HttpProcessingError) else exc
+    reason = cause.message if isinstance(cause, HttpProcessingError) else str(cause)
+    return MalformedBody(f"body: cannot be read ({reason.splitlines()[0] if reason else ''})")
 
 
 async def no_route(request: web.Request, backend: Backend) -> web.StreamResponse:
@@ -103,6 +125,16 @@ async def _sender(app: web.Application) -> AsyncIterator[None]:
     await app[SENDER].start()
     yield
     await app[SENDER].stop()
+
+
+async def _quiet_loop(_app: web.Application) -> AsyncIterator[None]:
+    """The loop's error log at most once per message every RATE_LIMIT seconds: out of file
+    descriptors, asyncio logs its traceback on every failed accept (300 MB in 100 s)."""
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(RateLimitedLog(previous))
+    yield
+    loop.set_exception_handler(previous)
 
 
 #: The vendor's methods and the HTTP methods each answers, the busiest first.
@@ -194,7 +226,8 @@ def create_app(
     if freezer is not None:
         backend.on_stored.append(freezer.stored)
         backend.on_dropped.append(freezer.thaw)
-    app = web.Application(client_max_size=config.body_limit)
+    app = EmulatorApp(client_max_size=config.body_limit)
+    app.cleanup_ctx.append(_quiet_loop)
     if db is not None:
         from ..store import attach  # sqlite3 loads only for --db
 

@@ -17,13 +17,15 @@ from ..views import job_view, record_view
 from . import render
 from .driver import advance
 from .keys import BACKEND, DRIVER, SENDER
-from .parsing import refuse_oversized
+from .parsing import refuse_oversized, set_body_limit
 
 
 async def _json(request: web.Request, schema: str | None = None) -> Any:
     refuse_oversized(request)
     body = await request.read()
-    parsed = jsonbody.loads(body) if body.strip() else jsonbody.Parsed({})
+    if not body.strip():  # not an empty document: PUT config would reset everything
+        raise MalformedBody("body: empty; this route takes a JSON document")
+    parsed = jsonbody.loads(body)
     if parsed.duplicates:  # which of two values was meant is a guess we do not make
         raise MalformedBody(f"body: key {parsed.duplicates[0]!r} appears twice in an object")
     data = parsed.data
@@ -158,6 +160,7 @@ async def get_config(request: web.Request, backend: Backend) -> web.Response:
 
 async def put_config(request: web.Request, backend: Backend) -> web.Response:
     new = backend.put_config(await _json(request))
+    set_body_limit(request.app, new.body_limit)
     request.app[SENDER].resize(new.webhook_concurrency)
     return render.ok(backend.config.to_dict())
 

@@ -15,12 +15,16 @@ def ok(data: Any, status: int = 200) -> web.Response:
     return web.Response(body=jsonio.dumps(data), status=status, content_type="application/json")
 
 
-def journalled(entry: Entry, data: Any, status: int = 200) -> web.Response:
+def journalled(
+    entry: Entry, data: Any, status: int = 200, extra: dict[str, str] | None = None
+) -> web.Response:
     """The JSON answer to a journalled request: kept in its entry, which its
     ``X-Mock-Journal-Id`` header names (one headers mapping, built once)."""
     body = jsonio.dumps(data)
     entry.finish(status, body)
     headers = {"Content-Type": "application/json", "X-Mock-Journal-Id": str(entry.id)}
+    if extra:
+        headers.update(extra)
     return web.Response(body=body, status=status, headers=headers)
 
 
@@ -29,12 +33,19 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 
 
 def error(exc: ApiError) -> web.Response:
-    return ok(error_body(exc.code, exc.message), exc.status)
+    response = ok(error_body(exc.code, exc.message), exc.status)
+    response.headers.update(exc.headers)
+    return response
 
 
 def http_error(exc: web.HTTPException, request: web.Request) -> web.Response:
-    """Turns aiohttp's own refusals (404, 405, 413) into the error body."""
-    return ok(http_error_body(exc, request), exc.status)
+    """Turns aiohttp's own refusals (404, 405, 413) into the error body, keeping the headers
+    they must carry (a 405's ``Allow``, RFC 9110)."""
+    response = ok(http_error_body(exc, request), exc.status)
+    for name in ("Allow", "WWW-Authenticate", "Retry-After"):
+        if name in exc.headers:
+            response.headers[name] = exc.headers[name]
+    return response
 
 
 def http_error_body(exc: web.HTTPException, request: web.Request) -> dict[str, Any]:

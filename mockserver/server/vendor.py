@@ -56,9 +56,8 @@ def journalled(operation: str, fields: bool = False) -> Callable[[Inner], Handle
                     body = await request.read()
             except web.HTTPRequestEntityTooLarge as exc:
                 refused = exc
-            if request.host != backend.recordings.public_host:  # built again only on a new Host
-                backend.reached_at(request.host, str(request.url.origin()))
             entry = start_entry(request, backend, operation, body)
+            extra: dict[str, str] = {}
             try:
                 if refused is not None:
                     raise refused
@@ -70,14 +69,25 @@ def journalled(operation: str, fields: bool = False) -> Callable[[Inner], Handle
                     data, status = inner(request, backend, entry, body)
             except ApiError as exc:
                 data, status = render.error_body(exc.code, exc.message), exc.status
+                extra = exc.headers
             except web.HTTPRequestEntityTooLarge as exc:  # also raised by the multipart reader
                 entry.warn("body_too_large", "(body)", "the body is over the limit")
                 data, status = render.http_error_body(exc, request), exc.status
-            return render.journalled(entry, data, status)
+            if status < 400:
+                learn_origin(request, backend)
+            return render.journalled(entry, data, status, extra)
 
         return handler
 
     return wrap
+
+
+def learn_origin(request: web.Request, backend: Backend) -> None:
+    """Recording URLs point where clients reach us: the origin of the latest request that
+    authenticated (an answer under 400), never of one that did not, so a stranger's
+    ``Host`` cannot re-point them; kept in memory only (built again only on a new Host)."""
+    if request.host != backend.recordings.public_host:
+        backend.reached_at(request.host, str(request.url.origin()))
 
 
 def _fields(
@@ -125,8 +135,12 @@ def unknown_method(
     method = request.match_info["method"]
     if method in METHODS:
         allowed = "POST" if method == "make" else "GET or POST"
-        raise MethodNotAllowed(f"{request.method} {request.path}: {method} takes {allowed}")
-    close = difflib.get_close_matches(method, METHODS, n=1)
+        allow = "POST" if method == "make" else "GET, POST"
+        raise MethodNotAllowed(
+            f"{request.method} {request.path}: {method} takes {allowed}", {"Allow": allow}
+        )
+    # A name this long cannot be a slip of a method's (difflib's cost grows with it).
+    close = difflib.get_close_matches(method, METHODS, n=1) if len(method) <= 24 else []
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise NotFound(f"{method!r} is not a method of the API ({', '.join(METHODS)}){hint}")
 

@@ -14,20 +14,23 @@ restarted emulator continue the same run, and nothing else may touch them.
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from ..accounts import AccountState
-from ..errors import ConfigError
+from ..errors import ConfigError, StorageFailed
 from ..models import Job, Record
 from ..webhooks.models import Delivery
-from .sqlite import Snapshot, SqliteStore
+from .sqlite import FileLocked, Snapshot, SqliteStore
 
 if TYPE_CHECKING:
     from ..backend import Backend
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Persistence:
@@ -60,26 +63,58 @@ class Persistence:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """One transaction: new jobs and their records, changed records and deliveries, meta."""
+    def flush(self, strict: bool = False, last: bool = False) -> None:
+        """One transaction: new jobs and their records, changed records and deliveries, meta.
+
+        When the file cannot take it (a full disk, a read-only file), what was marked stays
+        marked for the next flush. ``strict`` (a job about to be queued) then raises
+        :class:`StorageFailed`; a clock step logs it and goes on: the calls it moved are
+        written by the next flush that succeeds.
+        """
         records = self._records
         for job in self._jobs.values():
             for record in job.records:
                 records[record.seq] = record
-        self.store.write(
-            self._jobs.values(),
-            records.values(),
-            self._deliveries.values(),
-            self._meta(),
-            clear=self._clear,
-        )
+        try:
+            self.store.write(
+                self._jobs.values(),
+                records.values(),
+                self._deliveries.values(),
+                self._meta(),
+                clear=self._clear,
+            )
+        except sqlite3.Error as exc:
+            problem = f"{self.store.path}: could not write ({exc})"
+            if strict:
+                raise StorageFailed(f"--db {problem}; nothing was accepted") from None
+            later = (
+                "the file keeps the state of its last write that succeeded"
+                if last
+                else "it is tried again at the next change"
+            )
+            log.error("--db %s; %s", problem, later)
+            return
         self._jobs.clear()
         self._records.clear()
         self._deliveries.clear()
         self._clear = False
 
+    def accept(self, job: Job) -> None:
+        """A new job is written before any of it is queued; one that cannot be is refused
+        (:class:`StorageFailed`) and never written later either."""
+        try:
+            self.flush(strict=True)
+        except StorageFailed:
+            self._jobs.pop(job.id, None)
+            for record in job.records:
+                self._records.pop(record.seq, None)
+            raise
+        self.job_added(job)  # written again once queued, with the records' due times
+
     def close(self) -> None:
-        self.flush()
+        """The last flush, then the file closed; a write that fails is logged, not raised:
+        the file keeps the state of the last write that succeeded."""
+        self.flush(last=True)
         self.store.close()
 
     def _meta(self) -> dict[str, str]:
@@ -90,9 +125,7 @@ class Persistence:
             "recording_key": b.recordings.key.hex(),
             "generation": str(b.outbox._generation),
         }
-        if b.recordings.public_url:
-            meta["public_url"] = b.recordings.public_url
-        return meta
+        return meta  # not the learned public_url: a later run learns its own
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -101,11 +134,15 @@ class Persistence:
         meta, b = snap.meta, self.backend
         if not meta:
             return
-        b.reseed(int(meta["seed"]))
-        b.recordings.key = bytes.fromhex(meta["recording_key"])
-        b.clock.move_to(float(meta["now"]))  # forward only: --start may be later still
-        if not b.config.public_url and meta.get("public_url"):
-            b.recordings.public_url = meta["public_url"]
+        seed = _meta(meta, "seed", int, "an integer")
+        recording_key = _meta(meta, "recording_key", bytes.fromhex, "hexadecimal")
+        generation = _meta(meta, "generation", int, "an integer")
+        now = _meta(meta, "now", float, "a number")
+        if not math.isfinite(now) or abs(now) > 1e12:
+            raise ConfigError(f"meta 'now': {meta['now'][:40]!r} is not a time the clock can hold")
+        b.reseed(seed)
+        b.recordings.key = recording_key
+        b.clock.move_to(now)  # forward only: --start may be later still
         b._record_seq = snap.max_seq
         now = b.clock.now()
         skipped: Counter[str] = Counter()
@@ -127,7 +164,7 @@ class Persistence:
             b.dialer.resume(account, record, now)
         b.outbox.restore(
             [d for d in snap.deliveries if d.api_key in b.accounts],
-            int(meta["generation"]),
+            generation,
             snap.max_delivery,
         )
         for api_key, count in skipped.items():
@@ -139,25 +176,44 @@ class Persistence:
             )
 
 
+def _meta(meta: dict[str, str], key: str, parse: Callable[[str], T], kind: str) -> T:
+    """One meta value read with ``parse``, or a ConfigError naming the key and what it held."""
+    value = meta.get(key)
+    if not isinstance(value, str):
+        shown = "missing" if value is None else f"a {type(value).__name__}"
+        raise ConfigError(f"meta {key!r}: {shown}, not {kind}")
+    try:
+        return parse(value)
+    except (ValueError, TypeError, OverflowError):
+        raise ConfigError(f"meta {key!r}: {value[:40]!r} is not {kind}") from None
+
+
 def attach(backend: Backend, path: str) -> Persistence:
     """Opens (creating or migrating) the file, restores the backend from it, and keeps it
-    up to date from now on. A file SQLite cannot use is refused as a ConfigError."""
+    up to date from now on. A file that is locked by another process, that SQLite cannot
+    use, or that holds values the emulator cannot have written, is refused as a ConfigError
+    naming the problem in one line."""
     try:
         store = SqliteStore(path)
-    except sqlite3.Error as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    except (sqlite3.Error, FileLocked, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"{path}: {reason}") from None
     persistence = Persistence(backend, store)
     try:
+        damage = store.damage()
+        if damage is not None:
+            raise ConfigError(f"damaged: {damage}")
         persistence.restore(store.load())
-    except sqlite3.Error as exc:
+    except ConfigError as exc:
         store.close()
-        raise ConfigError(f"{path}: {exc}") from None
-    except Exception:
+        raise ConfigError(f"{path}: {exc.message}") from None
+    except (sqlite3.Error, ValueError, TypeError, KeyError) as exc:
         store.close()
-        raise
+        raise ConfigError(f"{path}: damaged: {type(exc).__name__}: {exc}") from None
     backend.on_job.append(persistence.job_added)
     backend.on_reset.append(persistence.clear)
     backend.on_flush.append(persistence.flush)
+    backend.on_accept.append(persistence.accept)
     backend.dialer.on_changed.append(persistence.record_changed)
     backend.outbox.on_changed = persistence.delivery_changed
     backend.flush()  # a fresh file gets its meta (seed, keys, clock) at once

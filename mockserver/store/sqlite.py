@@ -9,15 +9,23 @@ after (SIGKILL included); only a power cut may lose the last commits.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
 from ..models import Attempt, Dialled, Job, Record
+from ..text import scrubbed
 from ..webhooks.models import AttemptLog, Delivery
 from .migrations import migrate
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 _RECORD_COLUMNS = (
     "seq, job, row_id, name, phone, number, uuid, var1, var2, var3, scenario, start, stop, "
@@ -48,6 +56,49 @@ _UPSERT_DELIVERY = (
     "scheduled = excluded.scheduled"
 )
 TABLES = ("jobs", "records", "attempts", "deliveries", "delivery_attempts", "meta")
+#: What SQLite's typeof() may say of a column of each declared type (an integer is a REAL too).
+_TYPES = {"TEXT": "'text'", "INTEGER": "'integer'", "REAL": "'real', 'integer'", "BLOB": "'blob'"}
+_PYTHON = {"TEXT": (str,), "INTEGER": (int,), "REAL": (float, int), "BLOB": (bytes,)}
+
+
+_NULL = {True: "", False: ", 'null'"}
+
+
+def _fits(value: Any, kind: str, notnull: bool) -> bool:
+    if value is None:
+        return not notnull
+    return isinstance(value, _PYTHON[kind])
+
+
+def _scrubbed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(scrubbed(v) if isinstance(v, str) else v for v in row)
+
+
+def _lock(path: str) -> int | None:
+    """An exclusive lock on the file for this process's lifetime, or :class:`FileLocked`.
+
+    Two emulators on one file would hand out the same job ids and overwrite each other's
+    records. ``flock`` locks are apart from the POSIX locks SQLite takes, so this one does
+    not disturb them; its descriptor is closed only after SQLite's (closing any descriptor
+    of a file drops the process's POSIX locks on it). Where ``fcntl`` is missing (Windows)
+    the file is not locked.
+    """
+    if fcntl is None or path in ("", ":memory:") or path.startswith("file:"):
+        return None
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise FileLocked(
+            "in use by another autodialer-mock process (the file is locked); "
+            "stop that one or use another file"
+        ) from None
+    return fd
+
+
+class FileLocked(Exception):
+    """The file is locked by another process."""
 
 
 @dataclass
@@ -65,15 +116,23 @@ class Snapshot:
 class SqliteStore:
     def __init__(self, path: str) -> None:
         self.path = path
+        self._lock = _lock(path)
         # Autocommit mode: transactions are the explicit BEGIN/COMMIT of write(). Any thread:
         # an app may be built in one thread and served from another (one at a time).
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.version = migrate(self.conn)
+        try:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.version = migrate(self.conn)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()
+        if self._lock is not None:  # after SQLite's own descriptor: see _lock
+            os.close(self._lock)
+            self._lock = None
 
     def write(
         self,
@@ -83,7 +142,29 @@ class SqliteStore:
         meta: dict[str, str],
         clear: bool = False,
     ) -> None:
-        """One transaction: (everything deleted first, with ``clear``), then the rows given."""
+        """One transaction: (everything deleted first, with ``clear``), then the rows given.
+
+        A text SQLite cannot encode (a lone surrogate that got past the Unicode gate) would
+        fail every write from then on: the rows are written again with it as U+FFFD.
+        """
+        jobs, records, deliveries = list(jobs), list(records), list(deliveries)
+        try:
+            self._write(jobs, records, deliveries, meta, clear, None)
+        except UnicodeEncodeError:
+            self._write(jobs, records, deliveries, meta, clear, _scrubbed)
+
+    def _write(
+        self,
+        jobs: list[Job],
+        records: list[Record],
+        deliveries: list[Delivery],
+        meta: dict[str, str],
+        clear: bool,
+        fix: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None,
+    ) -> None:
+        def rows(items: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+            return items if fix is None else map(fix, items)
+
         conn = self.conn
         conn.execute("BEGIN")
         try:
@@ -92,30 +173,52 @@ class SqliteStore:
                     conn.execute(f"DELETE FROM {table}")  # fixed names, not input
             conn.executemany(
                 f"INSERT OR REPLACE INTO jobs ({_JOB_COLUMNS}) VALUES ({', '.join('?' * 9)})",
-                map(_job_row, jobs),
+                rows(map(_job_row, jobs)),
             )
-            records = list(records)
-            conn.executemany(_UPSERT_RECORD, map(_record_row, records))
+            conn.executemany(_UPSERT_RECORD, rows(map(_record_row, records)))
             conn.executemany(
                 "INSERT OR IGNORE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
+                rows(
                     (r.seq, n, a.started, a.ended, a.code, a.sec, a.answer)
                     for r in records
                     for n, a in enumerate(r.history or (), 1)
                 ),
             )
-            deliveries = list(deliveries)
-            conn.executemany(_UPSERT_DELIVERY, map(_delivery_row, deliveries))
+            conn.executemany(_UPSERT_DELIVERY, rows(map(_delivery_row, deliveries)))
             conn.executemany(
                 f"INSERT OR IGNORE INTO delivery_attempts ({_ATTEMPT_LOG_COLUMNS}) "
                 f"VALUES ({', '.join('?' * 10)})",
-                ((d.id, *_log_row(a)) for d in deliveries for a in d.attempts),
+                rows((d.id, *_log_row(a)) for d in deliveries for a in d.attempts),
             )
             conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk): a second ROLLBACK would
+            # raise "no transaction is active" and hide the cause.
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
+
+    def damage(self) -> str | None:
+        """The first value of a type its column cannot hold (a blob where text belongs), as
+        a sentence; None when every row is as the schema says. One scan of each table."""
+        for table in TABLES:
+            columns = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
+            checks = [
+                f"typeof({name}) NOT IN ({_TYPES[kind.upper()]}{_NULL[bool(notnull)]})"
+                for _, name, kind, notnull, _, _ in columns
+            ]
+            found = self.conn.execute(
+                f"SELECT {', '.join(c[1] for c in columns)} FROM {table} "
+                f"WHERE {' OR '.join(checks)} LIMIT 1"
+            ).fetchone()
+            if found is not None:
+                for (_, name, kind, notnull, *_), value in zip(columns, found, strict=True):
+                    if not _fits(value, kind.upper(), bool(notnull)):
+                        shown = type(value).__name__ if value is not None else "null"
+                        return f"table {table}: column {name} holds a {shown}, not {kind.lower()}"
+        return None
 
     def load(self) -> Snapshot:
         conn = self.conn
