@@ -13,7 +13,7 @@ from schemas.openapi import build as build_openapi
 from . import receiver
 from .properties import load
 from .report import junit_xml, summary
-from .runner import ERROR, FAILED, kit_settings, run
+from .runner import ERROR, FAILED, keep_hypothesis_files_in_cache, kit_settings, run
 from .target import Target
 from .webhook_requests import BadSecret, secret_key
 
@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     receiver.add_argument("--only", action="append", metavar="CASE", help="run only these cases")
     receiver.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
     receiver.add_argument("--list", action="store_true", help="list the cases and exit")
+    receiver.add_argument(
+        "--strict",
+        action="store_true",
+        help="a case that cannot run (the signature cases without --secret) fails: for CI",
+    )
     drift = commands.add_parser("drift", help="check a proxy's cassette against the contract")
     drift.add_argument("cassette", metavar="FILE", help="written by autodialer-mock proxy --record")
     drift.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
@@ -66,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    keep_hypothesis_files_in_cache()
     if args.command == "openapi":
         text = json.dumps(build_openapi(), ensure_ascii=False, indent=2) + "\n"
         if args.output:
@@ -130,7 +136,7 @@ def check_receiver(args: argparse.Namespace) -> int:
             return 2
     target = receiver.ReceiverTarget(args.url, args.secret, args.timeout, args.format)
     outcomes = receiver.run(
-        target, kit_settings(args.max_examples, args.seed), args.only, args.seed
+        target, kit_settings(args.max_examples, args.seed), args.only, args.seed, args.strict
     )
     print(summary(outcomes))
     if args.junit_xml:

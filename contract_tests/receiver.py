@@ -29,7 +29,8 @@ from .failures import ContractFailure, ContractFailures, ReceiverRefused, Receiv
 from .runner import ERROR, FAILED, SKIPPED, Outcome, kit_settings, shorten
 from .webhook_requests import WebhookRequest, build_request
 
-DEFAULT_TIMEOUT = 10.0  # docs/contract.md: the delivery timeout
+DEFAULT_TIMEOUT = 10.0  # the emulator's default delivery timeout
+BODY_SHOWN = 500  # characters of a receiver's answer a report shows
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Answer:
     status: int | None  # None: no answer (refused, reset, timed out)
     seconds: float
     error: str = ""
+    body: str = ""  # the answer's body, as received (cut at BODY_SHOWN characters)
 
     @property
     def ok(self) -> bool:
@@ -119,19 +121,20 @@ class Probe:
             self.target.url, data=request.body, headers=request.headers, method="POST"
         )
         started = time.monotonic()
-        status, error = None, ""
+        status, error, body = None, "", b""
         try:
             with urllib.request.urlopen(http, timeout=self.target.timeout) as response:
-                response.read()
+                body = response.read()
                 status = response.status
         except urllib.error.HTTPError as exc:
-            exc.read()
+            body = exc.read()
             status = exc.code
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             timed_out = isinstance(reason, (TimeoutError, socket.timeout))
             error = "timed out" if timed_out else f"no answer: {reason}"
-        answer = Answer(request, status, time.monotonic() - started, error)
+        text = body[:BODY_SHOWN].decode("utf-8", "replace")
+        answer = Answer(request, status, time.monotonic() - started, error, text)
         self.answers.append(answer)
         if answer.error == "timed out" or answer.seconds > self.target.timeout:
             self.fail(
@@ -151,7 +154,15 @@ class Probe:
         """Sends it and expects a 2xx."""
         answer = self.send(request)
         if not answer.ok and answer.error != "timed out":
-            self.fail(failure(f"{what} (webhook-id {request.id}) got {answer.shown()}, not 2xx"))
+            message = f"{what} (webhook-id {request.id}) got {answer.shown()}, not 2xx"
+            if answer.status in (401, 403) and self.target.secret:
+                message += (
+                    "; a 401/403 to a request signed with --secret: the receiver may hold "
+                    "another secret than the one given"
+                )
+            if answer.status is not None:
+                message += f"; its body: {answer.body!r}"
+            self.fail(failure(message))
         return answer
 
     def refuses(self, request: WebhookRequest, failure: type[ContractFailure], what: str) -> Answer:
@@ -175,11 +186,19 @@ def sent_events(answers: list[Answer]) -> Any:
 
 
 def run_case(
-    spec: ReceiverCase, target: ReceiverTarget, settings: Settings, seed: int | None = None
+    spec: ReceiverCase,
+    target: ReceiverTarget,
+    settings: Settings,
+    seed: int | None = None,
+    strict: bool = False,
 ) -> Outcome:
     outcome = Outcome(spec.name, spec.rule)
     if spec.needs_secret and not target.secret:
-        outcome.status, outcome.reason = SKIPPED, "needs the receiver's secret: give --secret"
+        # --strict: a CI gate must not pass on cases it never ran (an unchecked signature).
+        outcome.status = FAILED if strict else SKIPPED
+        outcome.reason = "needs the receiver's secret: give --secret"
+        if strict:
+            outcome.reason += " (--strict fails a case that cannot run)"
         return outcome
     probe = Probe(target)
     started = time.monotonic()
@@ -214,8 +233,10 @@ def run(
     settings: Settings | None = None,
     only: list[str] | None = None,
     seed: int | None = None,
+    strict: bool = False,
 ) -> list[Outcome]:
-    """Every case (or those named in ``only``), in registration order."""
+    """Every case (or those named in ``only``), in registration order; ``strict``: a case
+    that cannot run fails instead of being skipped."""
     settings = settings or kit_settings()
     cases = [c for name, c in load().items() if not only or name in only]
-    return [run_case(c, target, settings, seed) for c in cases]
+    return [run_case(c, target, settings, seed, strict) for c in cases]

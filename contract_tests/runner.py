@@ -4,13 +4,16 @@ minimal failing example (hypothesis shrinks it, then replays it last: that repla
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import seed as with_seed
 from hypothesis import settings as Settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import FlakyFailure
 
 from .context import Context
@@ -46,6 +49,19 @@ def kit_settings(max_examples: int = 20, seed: int | None = None) -> Settings:
         suppress_health_check=list(HealthCheck),
         print_blob=False,
     )
+
+
+def cache_home() -> Path:
+    """Where hypothesis may keep files (its Unicode tables) for the kit's commands: the user's
+    cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), never the working directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "autodialer-contract" / "hypothesis"
+
+
+def keep_hypothesis_files_in_cache() -> None:
+    """The kit runs without a database (:func:`kit_settings`); this moves the rest of
+    hypothesis's files out of the user's working directory."""
+    set_hypothesis_home_dir(cache_home())
 
 
 def skip_reason(prop: Property, target: Target) -> str:

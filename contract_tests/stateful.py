@@ -26,6 +26,8 @@ from .target import Target
 SUFFIXES = sorted(FORCED)
 SPELLINGS = ("8", "7", "+7")
 HOUR = 3600
+#: Steps per generated run; ``--max-examples`` says how many runs.
+STEPS = 20
 
 
 @dataclass
@@ -171,9 +173,7 @@ def run_with(ctx: Context, settings: Settings) -> None:
     try:
         run_state_machine_as_test(
             machine,
-            settings=Settings(
-                settings, max_examples=min(settings.max_examples, 10), stateful_step_count=20
-            ),
+            settings=Settings(settings, stateful_step_count=STEPS),
         )
     except ContractFailure as failure:
         ctx.case = "\n".join(getattr(failure, "__notes__", [])) or None

@@ -30,6 +30,7 @@ class CrmReceiver:
     ascii_only: bool = False  # 500 on a body that is not ASCII
     once_per_id: bool = False  # 500 on a webhook-id seen before
     delay: float = 0.0  # the receiver being slow, not the test waiting
+    refusal: int = 400  # the status of a request whose signature does not verify
     seen: set[str] = field(default_factory=set)
     url: str = ""
 
@@ -39,7 +40,7 @@ class CrmReceiver:
             try:
                 Webhook(SECRET).verify(body, dict(request.headers))
             except WebhookVerificationError:
-                return web.Response(status=400, text="bad signature")
+                return web.Response(status=self.refusal, text="bad signature")
         if self.ascii_only and not body.isascii():
             return web.Response(status=500, text="UnicodeEncodeError")
         msg_id = request.headers["webhook-id"]
@@ -103,6 +104,26 @@ async def test_without_a_secret_the_signature_cases_are_skipped_with_the_reason(
     assert skipped == SIGNATURE_CASES
     assert "--secret" in outcomes["bad-signature"].reason
     assert all(o.status == "passed" for n, o in outcomes.items() if n not in SIGNATURE_CASES)
+
+
+async def test_strict_fails_the_signature_cases_it_cannot_run(serve, capsys) -> None:
+    receiver = await serve(CrmReceiver(verify=False))
+    argv = ["receiver", "--url", receiver.url, "--max-examples", "3", "--strict"]
+    code = await asyncio.to_thread(main, argv)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{len(SIGNATURE_CASES)} failed" in out and "--strict fails a case" in out
+
+
+async def test_a_401_under_a_given_secret_hints_at_another_secret_and_shows_the_body(
+    serve,
+) -> None:
+    receiver = await serve(CrmReceiver(refusal=401))
+    other = "whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ=="
+    outcomes = await check(receiver, secret=other, only=["answered"])
+    message = outcomes["answered"].failures[0].message
+    assert "got 401, not 2xx" in message
+    assert "may hold another secret" in message and "'bad signature'" in message
 
 
 async def test_a_500_on_non_ascii_text_is_caught_with_a_minimal_example(serve) -> None:
