@@ -23,6 +23,14 @@ CHECKS: dict[str, Check] = {}
 VENDOR = ("make", "newcall", "cdr")
 
 
+#: The rules the checks prove, each a row of a report (see :class:`.target.CheckLog`).
+CHECK_RULES = {
+    SchemaMismatch.rule: "Every answer of make, newcall and cdr matches its schema in schemas/.",
+    ReportNotStrings.rule: "Every value of a make report is a string.",
+    WrongStatus.rule: "The HTTP status goes with the answer: errorcode, or an error body.",
+}
+
+
 def check(fn: Check) -> Check:
     """Registers a response check under its function's name."""
     CHECKS[fn.__name__] = fn

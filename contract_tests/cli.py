@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from schemas.openapi import build as build_openapi
 
 from . import receiver
-from .properties import load
+from .properties import load, needs_text
 from .report import junit_xml, summary
 from .runner import ERROR, FAILED, keep_hypothesis_files_in_cache, kit_settings, run
 from .target import Target
@@ -82,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "rules":
         for name, prop in load().items():
-            print(f"{name}: {prop.rule}")
+            needs = needs_text(prop)
+            print(f"{name}: {prop.rule}" + (f" [{needs}]" if needs else ""))
         return 0
     if args.command == "receiver":
         return check_receiver(args)

@@ -18,6 +18,8 @@ class Context:
         self.failures: list[ContractFailure] = []
         self.exchanges: list[Exchange] = []
         self.case: Any = None
+        #: Rows of the example worth a reader's eye, by index: why (shown beside the row).
+        self.marks: dict[int, str] = {}
         self.settings: Any = None  # the run's hypothesis settings (the stateful test reads them)
         # Fresh numbers per example, so that runs never collide with each other's pending calls.
         self._blocks = itertools.count(random.Random().randrange(10**5))
@@ -31,18 +33,20 @@ class Context:
         self.case = case
         self.failures = []
         self.exchanges = []
+        self.marks = {}
         if self.target.has_control:
             self.target.reset()
 
     def observe(self, exchange: Exchange) -> None:
-        """Runs every registered response check on one answer, keeping every failure."""
+        """Runs every registered response check on one answer, into the run's check log."""
         self.exchanges.append(exchange)
+        self.target.check_log.answers += 1
         for check in CHECKS.values():
             try:
                 check(self, exchange, self.case)
             except ContractFailure as failure:
                 failure.exchange = exchange
-                self.failures.append(failure)
+                self.target.check_log.add(failure, exchange)
 
     def expect(self, condition: bool, failure: type[ContractFailure], message: str) -> bool:
         if not condition:

@@ -58,7 +58,8 @@ class RowLimit(ContractFailure):
 
 
 class LostInheritance(ContractFailure):
-    """A row without statdialertime/stopdialertime did not get the previous row's window."""
+    """A row without statdialertime/stopdialertime did not get the previous row's window
+    (seen black-box when the inherited window decides whether the row is valid)."""
 
     rule = "make.inheritance"
 
@@ -78,7 +79,19 @@ class WrongRefusal(ContractFailure):
 class NewcallBroken(ContractFailure):
     """newcall did not make one job of a valid form, or did not collapse a pending duplicate."""
 
-    rule = "newcall"
+    rule = "newcall.accepts"
+
+
+class NewcallNotRefused(ContractFailure):
+    """An invalid newcall form was not refused with HTTP 400 and an error naming the field."""
+
+    rule = "newcall.rejects"
+
+
+class CdrNotRefused(ContractFailure):
+    """A bad cdr query (date, range, number) was not refused with HTTP 400 and an error body."""
+
+    rule = "cdr.rejects"
 
 
 class CdrFilter(ContractFailure):

@@ -50,36 +50,48 @@ class RowVerdict:
     key: tuple[str, str] | None  # (normalised number, scenario) of a valid row
 
 
-def judge_rows(rows: list[Any], scenarios: tuple[str, ...] = ("1",)) -> list[RowVerdict]:
-    """Each row on its own, with the ``**`` inheritance of statdialertime/stopdialertime."""
+def judge_rows(
+    rows: list[Any], scenarios: tuple[str, ...] = ("1",), inherit: bool = True
+) -> list[RowVerdict]:
+    """Each row on its own, with the ``**`` inheritance of statdialertime/stopdialertime.
+
+    A row's window is the times it gives (a time its field's rule refuses is not given),
+    else those of the last valid window of an earlier row (10:00:00-19:00:00 before any).
+    A window that does not open before it closes refuses its row and is not passed on.
+    ``inherit=False`` is the reckoning of a server that ignores the footnote (every row
+    without times gets 10:00:00-19:00:00): what black-box checks tell apart from the
+    contract's.
+    """
     check = validator("make.row")
     start, stop = DEFAULT_START, DEFAULT_STOP
+    start_from = stop_from = "the default"
     verdicts = []
     for index, row in enumerate(rows):
         errors = check.errors(row, f"query.data[{index}]")
         bad = {e.field.rsplit(".", 1)[-1] for e in errors}
-        row_start, row_stop = start, stop
-        if isinstance(row, dict):
-            # A value valid for its own field is inherited even when its row is rejected for
-            # another; a window that does not open before it closes is not passed on.
-            if given(row.get("statdialertime")) and "statdialertime" not in bad:
-                row_start = seconds(row["statdialertime"])
-            if given(row.get("stopdialertime")) and "stopdialertime" not in bad:
-                row_stop = seconds(row["stopdialertime"])
-        if row_start < row_stop:
-            start, stop = row_start, row_stop
+        fields = row if isinstance(row, dict) else {}
+        gives_start = given(fields.get("statdialertime")) and "statdialertime" not in bad
+        gives_stop = given(fields.get("stopdialertime")) and "stopdialertime" not in bad
+        row_start = seconds(fields["statdialertime"]) if gives_start else start
+        row_stop = seconds(fields["stopdialertime"]) if gives_stop else stop
         reason = str(errors[0]) if errors else ""
         scenario = ""
         if not errors:
-            scenario = str(row.get("generationtype") or "") or scenarios[0]
+            scenario = str(fields.get("generationtype") or "") or scenarios[0]
             if scenario not in scenarios:
                 reason = f"query.data[{index}].generationtype: {scenario!r} is not a scenario"
             elif row_start >= row_stop:
+                low = "" if gives_start else f" (from {start_from})"
+                high = "" if gives_stop else f" (from {stop_from})"
                 reason = (
-                    f"query.data[{index}].statdialertime: {hms(row_start)} is not before "
-                    f"stopdialertime {hms(row_stop)}"
+                    f"query.data[{index}].statdialertime: {hms(row_start)}{low} is not before "
+                    f"stopdialertime {hms(row_stop)}{high}"
                 )
-        key = (normalise(row["phone"]), scenario) if not reason else None
+        if inherit and row_start < row_stop:  # a refused window is not passed on
+            start, stop = row_start, row_stop
+            start_from = f"row {index + 1}" if gives_start else start_from
+            stop_from = f"row {index + 1}" if gives_stop else stop_from
+        key = (normalise(fields["phone"]), scenario) if not reason else None
         verdicts.append(RowVerdict(index, not reason, reason, row_start, row_stop, key))
     return verdicts
 
@@ -93,6 +105,8 @@ class MakePrediction:
     errorcode: str = "0"
     #: rows that become records: (row index, key, start, stop)
     records: list[RowVerdict] = field(default_factory=list)
+    #: rows that do not, by index: why (invalid, or a duplicate)
+    skipped: dict[int, str] = field(default_factory=dict)
 
     def report(self) -> dict[str, str]:
         """The report without ``id`` (the server chooses it)."""
@@ -108,8 +122,10 @@ def predict_make(
     rows: list[Any],
     pending: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
     scenarios: tuple[str, ...] = ("1",),
+    inherit: bool = True,
 ) -> MakePrediction:
-    """The report a correct server gives to ``rows`` with the right token."""
+    """The report a correct server gives to ``rows`` with the right token (``inherit``: see
+    :func:`judge_rows`)."""
     if len(rows) > MAX_ROWS:
         return MakePrediction(413, len(rows), errorcode="4")
     if not rows:
@@ -117,14 +133,19 @@ def predict_make(
     prediction = MakePrediction(200, len(rows))
     seen: set[tuple[str, str]] = set()
     invalid = duplicates = False
-    for verdict in judge_rows(rows, scenarios):
+    for verdict in judge_rows(rows, scenarios, inherit):
         if not verdict.valid:
             invalid = True
+            prediction.skipped[verdict.index] = f"invalid: {verdict.reason}"
             continue
         prediction.ok += 1
         assert verdict.key is not None
         if verdict.key in seen or verdict.key in pending:
             duplicates = True
+            where = "an earlier row" if verdict.key in seen else "a pending call"
+            prediction.skipped[verdict.index] = (
+                f"a duplicate of {where}: counted in ok, not inserted"
+            )
             continue
         seen.add(verdict.key)
         prediction.inserted += 1

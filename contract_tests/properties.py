@@ -30,6 +30,7 @@ class Property:
     needs: frozenset[str]
     places_calls: bool
     examples: int | None  # a cap below the run's max_examples (slow cases)
+    blackbox: str = ""  # what of the rule is still checked without the control API
 
 
 PROPERTIES: dict[str, Property] = {}
@@ -43,14 +44,27 @@ def prop(
     needs: tuple[str, ...] = (),
     places_calls: bool = True,
     examples: int | None = None,
+    blackbox: str = "",
 ) -> Callable[[Callable[[Context, Any], None]], Callable[[Context, Any], None]]:
     def register(fn: Callable[[Context, Any], None]) -> Callable[[Context, Any], None]:
         PROPERTIES[name] = Property(
-            name, rule, fn, strategy, frozenset(needs), places_calls, examples
+            name, rule, fn, strategy, frozenset(needs), places_calls, examples, blackbox
         )
         return fn
 
     return register
+
+
+def needs_text(prop: Property) -> str:
+    """What a rule needs of the target, for ``autodialer-contract rules``."""
+    said = []
+    if NEEDS_CONTROL in prop.needs:
+        said.append("needs the emulator's control API")
+    elif prop.blackbox:
+        said.append(f"with the emulator's control API in full; without it, {prop.blackbox}")
+    if NEEDS_TWO_KEYS in prop.needs:
+        said.append("needs a second account (--other-api-key)")
+    return "; ".join(said)
 
 
 def load() -> dict[str, Property]:

@@ -16,10 +16,11 @@ from hypothesis import settings as Settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import FlakyFailure
 
+from .checks import CHECK_RULES
 from .context import Context
 from .failures import ContractFailure, ContractFailures
 from .properties import NEEDS_CONTROL, NEEDS_TWO_KEYS, Property, load
-from .target import RealCallsRefused, Target
+from .target import ControlFailed, RealCallsRefused, Target
 
 PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
 
@@ -66,7 +67,7 @@ def keep_hypothesis_files_in_cache() -> None:
 
 def skip_reason(prop: Property, target: Target) -> str:
     if NEEDS_CONTROL in prop.needs and not target.has_control:
-        return "needs the clock or the call list: the target has no control API (GET /_mock/clock)"
+        return f"needs the emulator's control API (clock, call list): {target.control_problem}"
     if NEEDS_TWO_KEYS in prop.needs and not target.other_api_key:
         return "needs a second account: give --other-api-key and --other-access-token"
     if prop.places_calls and not target.calls_allowed:
@@ -85,12 +86,14 @@ def run_property(
     ctx = Context(target)
     ctx.settings = settings
     started = time.monotonic()
+    tried: list[Any] = []  # the cases run: hypothesis replays the minimal failing one last
 
     def one(case: Any) -> None:
         outcome.examples += 1
+        tried[:] = [case]
         ctx.begin(case)
         prop.fn(ctx, case)
-        ctx.end(shorten(ctx.case))
+        ctx.end(example_text(ctx.case, ctx.marks))
 
     try:
         if prop.strategy is None:
@@ -100,18 +103,52 @@ def run_property(
             test = given(prop.strategy)(Settings(settings, max_examples=limit)(one))
             (with_seed(seed)(test) if seed is not None else test)()
     except ContractFailures as exc:
-        outcome.status, outcome.failures, outcome.example = FAILED, exc.failures, exc.case
-        outcome.exchanges = [e.brief() for e in ctx.exchanges[-6:]]
+        found, requests = fewer_items(one, tried[0] if tried else None, exc, ctx)
+        outcome.status, outcome.failures, outcome.example = FAILED, found.failures, found.case
+        outcome.exchanges = requests
     except FlakyFailure as exc:
         outcome.status, outcome.reason = FAILED, f"flaky: the failure did not repeat ({exc})"
     except RealCallsRefused as exc:
         outcome.status, outcome.reason = SKIPPED, str(exc)
+    except ControlFailed as exc:
+        # The kit's assumption broke, not a rule: run black-box, or say why the rule cannot run.
+        target.lose_control(str(exc))
+        if NEEDS_CONTROL not in prop.needs:
+            return run_property(prop, target, settings, seed)
+        outcome.status, outcome.reason = SKIPPED, skip_reason(prop, target)
     except Exception as exc:  # a bug of the kit or a dead target: shown, never hidden
         outcome.status, outcome.reason = ERROR, f"{type(exc).__name__}: {exc}"
     finally:
         ctx.close()
         outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def fewer_items(
+    one: Any, case: Any, found: ContractFailures, ctx: Context
+) -> tuple[ContractFailures, list[str]]:
+    """Hypothesis's shrinking, finished for list cases: drops items one at a time while the
+    same rules stay broken (its shrinker can stop early on rows drawn from a mixed strategy).
+    Bounded: at most n passes of n tries for n items. Answers the failure and its requests."""
+    requests = [e.brief() for e in ctx.exchanges[-6:]]
+    if not isinstance(case, list):
+        return found, requests
+    rules = {f.rule for f in found.failures}
+    shrunk = True
+    while shrunk and len(case) > 1:
+        shrunk = False
+        for index in range(len(case)):
+            smaller = case[:index] + case[index + 1 :]
+            try:
+                one(smaller)
+            except ContractFailures as again:
+                if {f.rule for f in again.failures} == rules:
+                    case, found, shrunk = smaller, again, True
+                    requests = [e.brief() for e in ctx.exchanges[-6:]]
+                    break
+            except Exception:
+                continue
+    return found, requests
 
 
 def run(
@@ -123,7 +160,44 @@ def run(
     """Every property (or those named in ``only``), in registration order."""
     settings = settings or kit_settings()
     props = [p for name, p in load().items() if not only or name in only]
-    return [run_property(p, target, settings, seed) for p in props]
+    target.has_control  # noqa: B018 - probed before the rules, so no rule's report shows it
+    outcomes = [run_property(p, target, settings, seed) for p in props]
+    return outcomes + check_outcomes(target)
+
+
+def check_outcomes(target: Target) -> list[Outcome]:
+    """One row per response check: failed with the smallest request that broke it, else
+    passed over every answer of the run."""
+    outcomes = []
+    log = target.check_log
+    for name, rule in CHECK_RULES.items():
+        outcome = Outcome(name, rule, examples=log.answers)
+        if name in log.found:
+            failure, exchange = log.found[name]
+            outcome.status, outcome.failures = FAILED, [failure]
+            outcome.example = example_text(exchange.sent)
+            outcome.exchanges = [exchange.brief()]
+        outcomes.append(outcome)
+    return outcomes
+
+
+def example_text(case: Any, marks: dict[int, str] | None = None) -> str:
+    """A case in full as JSON; a list one item a line, ``→`` before the marked ones and why
+    after them (a shrunk example is short: nothing is cut)."""
+    if case is None:
+        return "(a fixed case)"
+    if isinstance(case, str):
+        return case
+    if not isinstance(case, list):
+        return json.dumps(case, ensure_ascii=False, default=str)
+    marks = marks or {}
+    lines = ["["]
+    for index, item in enumerate(case):
+        text = json.dumps(item, ensure_ascii=False, default=str)
+        comma = "," if index < len(case) - 1 else ""
+        why = f"   ← row {index + 1}: {marks[index]}" if index in marks else ""
+        lines.append(f"{'→' if index in marks else ' '} {text}{comma}{why}")
+    return "\n".join([*lines, "]"])
 
 
 def shorten(case: Any, limit: int = 1500) -> str:

@@ -101,7 +101,8 @@ class MockServer:
 
     async def _start_site(self) -> None:
         self.app = self.app_factory(copy.deepcopy(self.config))  # the original stays pristine
-        self._runner = web.AppRunner(self.app, access_log=None, **PARSER_LIMITS)
+        limits: dict[str, Any] = dict(PARSER_LIMITS)  # keyword arguments of the request parser
+        self._runner = web.AppRunner(self.app, access_log=None, **limits)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

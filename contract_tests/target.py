@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import secrets
 import socket
 import urllib.error
 import urllib.parse
@@ -18,6 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from .validators import would_place_call
+
+
+class ControlFailed(RuntimeError):
+    """The control API answered a request of the kit with something but success: the kit
+    stops using it and runs the black-box rules only."""
 
 
 class RealCallsRefused(RuntimeError):
@@ -44,6 +50,26 @@ class Exchange:
 
 
 @dataclass
+class CheckLog:
+    """What the response checks (:mod:`.checks`) found over a whole run, by rule: each
+    answer is checked, and for a broken rule the smallest request that broke it is kept, so
+    that a slip every answer shows (integer report values) is reported once, under its own
+    rule, and does not hide each property's own rule from hypothesis's shrinking."""
+
+    answers: int = 0
+    found: dict[str, tuple[Any, Exchange]] = field(default_factory=dict)
+
+    def add(self, failure: Any, exchange: Exchange) -> None:
+        kept = self.found.get(failure.rule)
+        if kept is None or _size(exchange) < _size(kept[1]):
+            self.found[failure.rule] = (failure, exchange)
+
+
+def _size(exchange: Exchange) -> int:
+    return len(json.dumps(exchange.sent, ensure_ascii=False, default=str))
+
+
+@dataclass
 class Target:
     base_url: str
     api_key: str
@@ -54,7 +80,10 @@ class Target:
     timeout: float = 30.0
     #: Called with every exchange (the running check context listens here).
     listeners: list[Callable[[Exchange], None]] = field(default_factory=list)
+    check_log: CheckLog = field(default_factory=CheckLog)
     _control: bool | None = None
+    #: Why the kit does not use the control API ('' while it does, or before the probe).
+    control_problem: str = ""
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -156,21 +185,51 @@ class Target:
 
     @property
     def has_control(self) -> bool:
-        """True when ``GET /_mock/clock`` answers JSON with ``mode``; asked once."""
+        """True when the target proves it is this emulator; probed once (:meth:`_probe`)."""
         if self._control is None:
             try:
-                answer = self.send("GET", "/_mock/clock", operation="control")
-                self._control = isinstance(answer.body, dict) and "mode" in answer.body
-            except (OSError, urllib.error.URLError):
-                self._control = False
+                self.control_problem = self._probe()
+            except (OSError, urllib.error.URLError) as exc:
+                self.control_problem = f"the control API does not answer ({exc})"
+            self._control = not self.control_problem
         return self._control
+
+    def _probe(self) -> str:
+        """'' when the target is this emulator, else why not.
+
+        A schema-fed mock (Prism on the OpenAPI document) answers every documented path with
+        plausible JSON, so an answer's shape proves nothing. The probe asks for something only
+        a server that keeps state can give: a request to a method named with a fresh nonce
+        must come back, as sent, as the newest entry of ``GET /_mock/journal``.
+        """
+        nonce = f"kit-probe-{secrets.token_hex(8)}"
+        self.send("GET", f"/{self.api_key}/{nonce}", operation="control")
+        first = self.send("GET", "/_mock/journal", operation="control", query={"limit": 1})
+        total = first.body.get("total") if isinstance(first.body, dict) else None
+        if first.status != 200 or not isinstance(total, int) or total < 1:
+            return f"GET /_mock/journal did not answer a journal (HTTP {first.status})"
+        last = self.send(
+            "GET", "/_mock/journal", operation="control", query={"limit": 1, "offset": total - 1}
+        )
+        items = last.body.get("items") if isinstance(last.body, dict) else None
+        entry = items[0] if isinstance(items, list) and items else None
+        if not isinstance(entry, dict) or nonce not in str(entry.get("path")):
+            return (
+                "not this emulator: a request to a method named with a fresh nonce is not the "
+                "newest entry of GET /_mock/journal (a schema-fed mock, or another server)"
+            )
+        return ""
+
+    def lose_control(self, why: str) -> None:
+        """The control API misbehaved: from now on the kit runs the black-box rules only."""
+        self._control, self.control_problem = False, why
 
     def control(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
         answer = self.send(
             method, "/_mock/" + path, operation="control", json_body=body, query=query
         )
-        if answer.status != 200:
-            raise RuntimeError(f"control API: {answer.brief()}")
+        if answer.status != 200 or not isinstance(answer.body, dict):
+            raise ControlFailed(f"the control API misbehaved: {answer.brief()}")
         return answer.body
 
     def clock(self) -> dict[str, Any]:
@@ -183,9 +242,10 @@ class Target:
         self.control("POST", "reset", {})
 
     def calls(self, **filters: Any) -> list[dict[str, Any]]:
-        return cast(
-            list[dict[str, Any]], self.control("GET", "calls", limit=10_000, **filters)["items"]
-        )
+        items = self.control("GET", "calls", limit=10_000, **filters).get("items")
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise ControlFailed(f"the control API misbehaved: GET /_mock/calls items {items!r}")
+        return items
 
 
 def is_loopback(host: str) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -92,3 +94,62 @@ def with_middleware(middleware: Any) -> Callable[[Config], web.Application]:
         return app
 
     return factory
+
+
+def sloppy_server(config: Config) -> web.Application:
+    """A few dozen lines from the vendor's page, as a hurried integrator writes them: no inheritance
+    (a row without times gets 10:00-19:00), integer report values, no row limit, only the
+    batch's own duplicates (a pending call's is taken as new), cdr dates never checked."""
+    times = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
+    jobs = itertools.count(1)
+
+    def report(status: int, **values: int) -> web.Response:
+        body = {"lines": 0, "ok": 0, "inserted": 0, "errorcode": 0, "id": 0, **values}
+        return web.json_response({"report": body}, status=status)
+
+    async def make(request: web.Request) -> web.Response:
+        try:
+            query = json.loads(await request.read())["query"]
+            rows = list(query["data"])
+        except (ValueError, KeyError, TypeError):
+            return report(400, errorcode=5)
+        if query.get("access_token") != "client-key" or request.match_info["key"] != "apikey":
+            return report(401, lines=len(rows), errorcode=1)
+        ok, seen = 0, set()
+        for row in filter(lambda row: isinstance(row, dict), rows):
+            start = (str(row.get("statdialertime") or "10:00") + ":00")[:8]
+            stop = (str(row.get("stopdialertime") or "19:00") + ":00")[:8]
+            phone = re.sub(r"[^0-9]", "", str(row.get("phone")))[-10:]
+            if "id" in row and len(phone) == 10 and times.match(start) and times.match(stop):
+                ok += start < stop
+                seen.add(phone) if start < stop else None
+        code = 3 if ok < len(rows) else 2 if len(seen) < ok else 0
+        return report(
+            200, lines=len(rows), ok=ok, inserted=len(seen), errorcode=code, id=next(jobs)
+        )
+
+    async def newcall(request: web.Request) -> web.Response:
+        form = await request.post()
+        if request.match_info["key"] != "apikey":
+            return web.json_response(
+                {"error": {"code": "unknown_key", "message": "key"}}, status=401
+            )
+        for name in ("name", "phone", "UUID"):
+            if not form.get(name):
+                return web.json_response(
+                    {"error": {"code": "missing", "message": name}}, status=400
+                )
+        return web.json_response({"QUERY_ID": next(jobs), "QUERY_COUNT": 1})
+
+    async def cdr(request: web.Request) -> web.Response:
+        if request.match_info["key"] != "apikey":
+            return web.json_response(
+                {"error": {"code": "unknown_key", "message": "key"}}, status=401
+            )
+        return web.json_response([])
+
+    app = web.Application()
+    app.router.add_post("/{key}/make", make)
+    app.router.add_route("*", "/{key}/newcall", newcall)
+    app.router.add_route("*", "/{key}/cdr", cdr)
+    return app

@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from contract_tests.checks import CHECK_RULES
 from contract_tests.cli import main
 from contract_tests.properties import load
 from contract_tests.runner import kit_settings, run, skip_reason
@@ -35,10 +36,10 @@ def test_check_passes_the_emulator_and_writes_junit(live, tmp_path, capsys) -> N
     )
     out = capsys.readouterr().out
     assert code == 0, out
-    assert f"{len(load())} passed" in out
+    assert f"{len(load()) + len(CHECK_RULES)} passed" in out
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None and suite.get("failures") == "0"
-    assert {case.get("name") for case in suite.iter("testcase")} == set(load())
+    assert {case.get("name") for case in suite.iter("testcase")} == {*load(), *CHECK_RULES}
 
 
 def test_check_fails_a_broken_server_naming_the_rule(tmp_path, capsys) -> None:
@@ -58,7 +59,9 @@ def test_check_fails_a_broken_server_naming_the_rule(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert code == 1
     assert "broken rule make.report-strings" in out and "Minimal example:" in out
-    failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
+    failure = (
+        ET.parse(junit).getroot().find("testsuite/testcase[@name='make.report-strings']/failure")
+    )
     assert failure is not None and "make.report-strings" in failure.get("message", "")
 
 
@@ -70,9 +73,9 @@ def test_rules_without_what_they_need_are_skipped_with_the_reason(live, capsys) 
 
 def test_a_target_without_control_api_skips_clock_rules() -> None:
     target = Target("http://127.0.0.1:9", "apikey", "client-key")
-    target._control = False  # as if GET /_mock/clock answered no JSON
+    target.lose_control("GET /_mock/journal did not answer a journal (HTTP 404)")
     reason = skip_reason(load()["cdr.filters"], target)
-    assert "no control API" in reason
+    assert "needs the emulator's control API" in reason and "HTTP 404" in reason
 
 
 def test_nothing_that_places_a_call_is_sent_to_a_remote_host() -> None:
