@@ -1,16 +1,22 @@
 """``autodialer-contract``: ``check`` a server against the contract, check a webhook
-``receiver``; print the ``openapi``."""
+``receiver``, gate a ``client`` by the emulator's journal; list the ``rules``; print the
+``openapi``.
+
+Each sub-command is a pair: ``_add_<name>(commands)`` declares its options and
+``COMMANDS[name]`` runs it with the parsed arguments.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from schemas.openapi import build as build_openapi
 
-from . import receiver
+from . import client_gate, receiver
 from .properties import load, needs_text
 from .report import junit_xml, summary
 from .runner import ERROR, FAILED, keep_hypothesis_files_in_cache, kit_settings, run
@@ -63,32 +69,82 @@ def _parser() -> argparse.ArgumentParser:
     drift = commands.add_parser("drift", help="check a proxy's cassette against the contract")
     drift.add_argument("cassette", metavar="FILE", help="written by autodialer-mock proxy --record")
     drift.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
+    _add_client(commands)
     commands.add_parser("rules", help="list the rules the kit checks")
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document")
     openapi.add_argument("--output", "-o", metavar="FILE", help="write it here instead")
     return parser
 
 
+def _add_client(commands: Any) -> None:
+    client = commands.add_parser(
+        "client",
+        help="after a client's own test run against the emulator: its contract slips, per "
+        "request, and what of the contract it exercised",
+    )
+    client.add_argument(
+        "--base-url", required=True, help="the emulator, e.g. http://127.0.0.1:8080"
+    )
+    client.add_argument(
+        "--since", type=int, default=0, metavar="JOURNAL_ID", help="only entries after this id"
+    )
+    client.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
+    client.add_argument(
+        "--require",
+        action="append",
+        default=[],
+        metavar="CASE,...",
+        help="fail unless these were exercised (see the coverage table for the names)",
+    )
+    client.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     keep_hypothesis_files_in_cache()
-    if args.command == "openapi":
-        text = json.dumps(build_openapi(), ensure_ascii=False, indent=2) + "\n"
-        if args.output:
-            with open(args.output, "w", encoding="utf-8") as out:
-                out.write(text)
-        else:
-            sys.stdout.write(text)
-        return 0
-    if args.command == "rules":
-        for name, prop in load().items():
-            needs = needs_text(prop)
-            print(f"{name}: {prop.rule}" + (f" [{needs}]" if needs else ""))
-        return 0
-    if args.command == "receiver":
-        return check_receiver(args)
-    if args.command == "drift":
-        return check_drift(args)
+    return COMMANDS[args.command](args)
+
+
+def print_openapi(args: argparse.Namespace) -> int:
+    text = json.dumps(build_openapi(), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def list_rules(args: argparse.Namespace) -> int:
+    for name, prop in load().items():
+        needs = needs_text(prop)
+        print(f"{name}: {prop.rule}" + (f" [{needs}]" if needs else ""))
+    return 0
+
+
+def check_client(args: argparse.Namespace) -> int:
+    required = [name.strip() for names in args.require for name in names.split(",") if name]
+    unknown = sorted(set(required) - set(client_gate.CASES))
+    if unknown:
+        print(f"autodialer-contract client: unknown cases: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    fetch = client_gate.http_fetch(args.base_url, args.timeout)
+    try:
+        entries = client_gate.journal(fetch, args.since)
+    except (OSError, ValueError) as exc:
+        print(f"autodialer-contract client: cannot read the journal: {exc}", file=sys.stderr)
+        return 2
+    coverage, slips = client_gate.examine(entries, args.since, required)
+    rows = client_gate.outcomes(coverage, slips, required)
+    print(coverage.table())
+    print()
+    print(summary(rows) if rows else "No contract slips.")
+    if args.junit_xml:
+        junit_xml(rows, args.junit_xml, name="autodialer-contract client")
+    return 1 if any(o.status == FAILED for o in rows) else 0
+
+
+def check_server(args: argparse.Namespace) -> int:
     if bool(args.other_api_key) != bool(args.other_access_token):
         print(
             "autodialer-contract: give both --other-api-key and --other-access-token",
@@ -160,6 +216,15 @@ def check_drift(args: argparse.Namespace) -> int:
         drift_report.junit_xml(report, args.junit_xml)
     return 0 if report.clean else 1
 
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": check_server,
+    "receiver": check_receiver,
+    "client": check_client,
+    "drift": check_drift,
+    "rules": list_rules,
+    "openapi": print_openapi,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

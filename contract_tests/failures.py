@@ -148,6 +148,18 @@ class ForgeryAccepted(ContractFailure):
     rule = "receiver.signature"
 
 
+class ClientSlip(ContractFailure):
+    """A client's request broke or risked the contract (a journal warning, or a 4xx it caused)."""
+
+    rule = "client.slip"
+
+
+class NotExercised(ContractFailure):
+    """A part of the contract the client's run was required to exercise was never exercised."""
+
+    rule = "client.coverage"
+
+
 class ContractFailures(AssertionError):
     """Every failure of one example, raised at its end so that hypothesis shrinks the example."""
 

@@ -14,6 +14,17 @@ from typing import Any
 from mockserver.validation import validator
 
 MAX_ROWS = 1000
+#: The fixed table of forced outcomes, by the number's last four digits.
+FORCED = {
+    "0000": "ANSWER",
+    "0001": "BUSY",
+    "0002": "NOANSWER",
+    "0003": "CONGESTION",
+    "0004": "CHANUNAVAIL",
+    "0005": "ANSWER",
+    "0006": "ANSWER",
+    "0007": "CANCEL",
+}
 DEFAULT_START, DEFAULT_STOP = 10 * 3600, 19 * 3600
 TIME_FIELDS = ("statdialertime", "stopdialertime")
 _SEPARATORS = str.maketrans("", "", " -()")

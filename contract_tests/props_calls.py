@@ -18,20 +18,9 @@ from .failures import (
     NewcallNotRefused,
     WrongOutcome,
 )
+from .model import FORCED
 from .properties import NEEDS_CONTROL, NEEDS_TWO_KEYS, prop
 from .props_make import counts, report_of, send_rows
-
-#: The fixed table of forced outcomes, by the number's last four digits.
-FORCED = {
-    "0000": "ANSWER",
-    "0001": "BUSY",
-    "0002": "NOANSWER",
-    "0003": "CONGESTION",
-    "0004": "CHANUNAVAIL",
-    "0005": "ANSWER",
-    "0006": "ANSWER",
-    "0007": "CANCEL",
-}
 
 
 def _window(form: dict[str, Any]) -> dict[str, str] | None:

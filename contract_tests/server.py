@@ -23,6 +23,8 @@ from mockserver.config import Account, ClockConfig, Config
 from mockserver.server.app import PARSER_LIMITS, clock_for, create_app
 from mockserver.server.keys import BACKEND, FAILURES
 
+from . import client_gate
+from .client_gate import Coverage
 from .webhook_log import Webhooks
 
 AppFactory = Callable[[Config], web.Application]
@@ -243,6 +245,13 @@ class MockServer:
         return cast(
             list[dict[str, Any]], self._http("GET", f"/{api_key or self.api_key}/cdr", **fields)
         )
+
+    def coverage(self, since: int = 0) -> Coverage:
+        """What of the contract the requests after journal id ``since`` exercised (for this
+        test, as the fixture clears the journal): ``.exercised("errorcode-2")``,
+        ``.missing``, ``.table()``; the names are ``client_gate.CASES``."""
+        fetch = lambda path, query: self._http("GET", path, **query)  # noqa: E731
+        return client_gate.examine(client_gate.journal(fetch, since), since)[0]
 
     def assert_no_contract_warnings(self) -> None:
         """Fails naming every slip (unknown field, number for a string, id != 0, ...)."""
