@@ -1,28 +1,45 @@
-"""The OpenAPI document assembled from schemas/, served by the emulator, and Schemathesis
-run against the live emulator with it: no server error, no answer off its schema."""
+"""The OpenAPI document assembled from schemas/: every route of the control API is in it,
+the emulator serves it, and Schemathesis (every check, positive and negative data, the
+stateful phase) run against the live emulator reports nothing but documented behaviour."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from contract_tests.cli import main
 from contract_tests.server import MockServer
+from mockserver.server.app import create_app
+from mockserver.validation import validator
 from schemas import load_all
-from schemas.openapi import build
+from schemas.openapi import FORM_VIEWS, build
 
-schema = schemathesis.openapi.from_dict(build())
+CONFIG = Path(__file__).parent / "schemathesis.toml"
+#: Routes of /_mock/ that are the dashboard's own, not the control API.
+DASHBOARD = {"/_mock/ui", "/_mock/ui/{name}", "/_mock/summary", "/_mock/outcomes", "/_mock/cdr"}
+DASHBOARD |= {"/_mock/upload"}
+#: Operations the generated run leaves out: a generated configuration or traffic plan could
+#: send webhooks to any host (the suite talks to 127.0.0.1 only).
+SENDS_ANYWHERE = ["/_mock/config", "/_mock/fire"]
+#: What Schemathesis still reports that this document cannot fix: the emulator's own
+#: answers, each to be settled in the server (then the entry goes).
+KNOWN = {
+    ("POST /_mock/reset", "ST201"): "a control write accepts a missing or non-object body",
+    ("POST /_mock/deliveries/replay", "ST201"): "the same, on replay",
+    ("POST /_mock/deliveries/{id}/replay", "ST201"): "the same, on replay",
+    ("GET /_mock/deliveries", "ST201"): "a repeated query parameter is read once, not refused",
+    ("GET /_mock/calls", "ST201"): "the same",
+    ("GET /_mock/jobs", "ST201"): "the same",
+    ("GET /_mock/journal", "ST201"): "the same",
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +50,48 @@ def live() -> Iterator[MockServer]:
 
 def test_every_schema_file_is_a_component_and_no_urn_is_left() -> None:
     document = build()
-    assert set(document["components"]["schemas"]) == set(load_all())
+    assert set(document["components"]["schemas"]) == set(load_all()) | set(FORM_VIEWS.values())
     assert "urn:autodialer-mock:" not in json.dumps(document)
+
+
+def test_every_route_of_the_control_api_is_in_the_document() -> None:
+    routes = {
+        re.sub(r"\{(\w+)(:[^}]*)?\}", r"{\1}", r.resource.canonical)
+        for r in create_app_routes()
+        if r.resource is not None and r.resource.canonical.startswith("/_mock/")
+    }
+    assert routes - DASHBOARD == {p for p in build()["paths"] if p.startswith("/_mock/")}
+
+
+def create_app_routes() -> list:
+    from tests.support import manual_config
+
+    return list(create_app(manual_config()).router.routes())
+
+
+@pytest.mark.parametrize("date", ["0000-01-01", "2026-02-30", "2026-00-10", "2025-02-29"])
+def test_the_date_pattern_refuses_what_the_server_refuses(date: str) -> None:
+    assert validator("cdr.request").errors({"date_from": date})
+
+
+@pytest.mark.parametrize("date", ["2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31"])
+def test_the_date_pattern_admits_every_real_date(date: str) -> None:
+    assert not validator("cdr.request").errors({"date_from": date})
+
+
+def test_a_body_less_cdr_is_valid_and_make_declares_its_413() -> None:
+    paths = build()["paths"]
+    assert paths["/{api_key}/cdr"]["post"]["requestBody"]["required"] is False
+    assert paths["/{api_key}/newcall"]["post"]["requestBody"]["required"] is True
+    assert "413" in paths["/{api_key}/make"]["post"]["responses"]
+
+
+def test_control_writes_declare_json_bodies() -> None:
+    for path, item in build()["paths"].items():
+        for method in ("post", "put"):
+            if path.startswith("/_mock/") and method in item:
+                body = item[method]["requestBody"]
+                assert body["required"] and list(body["content"]) == ["application/json"], path
 
 
 def test_the_emulator_serves_the_document(live: MockServer) -> None:
@@ -47,17 +104,35 @@ def test_the_command_writes_the_same_document(tmp_path) -> None:
     assert json.loads((tmp_path / "openapi.json").read_text("utf-8")) == build()
 
 
-@schema.parametrize()
-@settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(case, live: MockServer) -> None:
-    if "api_key" in (case.path_parameters or {}):
-        case.path_parameters["api_key"] = live.api_key  # a random key only meets the 401
-    case.call_and_validate(
-        base_url=live.url,
-        checks=[
-            not_a_server_error,
-            response_schema_conformance,
-            status_code_conformance,
-            content_type_conformance,
-        ],
+def failures_of(output: str) -> set[tuple[str, str]]:
+    """(operation, ST code) of every failure in Schemathesis's report."""
+    found, operation = set(), ""
+    for line in output.splitlines():
+        title = re.match(r"^_{3,} (\S+ \S+) _{3,}$", line)
+        if title:
+            operation = title.group(1)
+        code = re.match(r"^- (ST\d+) ", line)
+        if code and operation:
+            found.add((operation, code.group(1)))
+    return found
+
+
+@pytest.mark.skipif(
+    shutil.which("st", path=str(Path(sys.executable).parent)) is None,
+    reason="the schemathesis command is not installed",
+)
+def test_schemathesis_reports_nothing_but_documented_behaviour(live: MockServer, tmp_path) -> None:
+    document = tmp_path / "openapi.json"
+    document.write_text(json.dumps(build()), "utf-8")
+    st = str(Path(sys.executable).parent / "st")
+    command = [st, "--config-file", str(CONFIG), "run", str(document), "--url", live.url]
+    command += ["--checks", "all", "--mode", "all", "--phases", "examples,fuzzing,stateful"]
+    command += ["--max-time", "60", "--no-color"]
+    for path in SENDS_ANYWHERE:
+        command += ["--exclude-path", path]
+    done = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False
     )
+    unexpected = failures_of(done.stdout) - set(KNOWN)
+    assert not unexpected, done.stdout[-6000:]
+    assert "Stateful" in done.stdout and "Loaded specification" in done.stdout
