@@ -45,6 +45,12 @@ class WrongStatus(ContractFailure):
     rule = "status"
 
 
+class VendorExampleBroken(ContractFailure):
+    """The vendor's own make example did not give lines 3, ok 3, inserted 2, errorcode 2."""
+
+    rule = "make.vendor-example"
+
+
 class WrongCounts(ContractFailure):
     """lines/ok/inserted/errorcode differ from the contract's reckoning of the batch."""
 

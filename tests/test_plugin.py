@@ -79,3 +79,20 @@ def test_the_config_fixture_can_be_overridden(pytester: pytest.Pytester) -> None
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+ASYNC_INI = "[pytest]\nasyncio_mode = auto\n"
+
+
+def test_async_tests_need_only_pytest_aiohttp_and_the_documented_ini(pytester) -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).parent.parent / "docs" / "contract-kit.md").read_text("utf-8")
+    assert f"```ini\n{ASYNC_INI}```" in docs
+    example = Path(__file__).parent / "test_docs_webhooks_example.py"
+    pytester.makefile(".ini", pytest=ASYNC_INI)
+    pytester.makepyfile(
+        test_receiver=example.read_text("utf-8").split("\n\n\ndef test_the_docs")[0]
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
