@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
 
 from .failures import ContractFailure, ContractFailures, ReceiverRefused, ReceiverTooSlow
-from .runner import ERROR, FAILED, SKIPPED, Outcome, kit_settings, shorten
+from .runner import ERROR, FAILED, SKIPPED, Outcome, example_text, kit_settings
 from .webhook_requests import WebhookRequest, build_request
 
 DEFAULT_TIMEOUT = 10.0  # the emulator's default delivery timeout
@@ -208,7 +208,7 @@ def run_case(
         spec.fn(probe, example)
         outcome.examples += len(probe.answers)
         if probe.failures:
-            raise ContractFailures(probe.failures, shorten(sent_events(probe.answers)))
+            raise ContractFailures(probe.failures, example_text(sent_events(probe.answers)))
 
     try:
         if spec.strategy is None:

@@ -198,16 +198,3 @@ def example_text(case: Any, marks: dict[int, str] | None = None) -> str:
         why = f"   ← row {index + 1}: {marks[index]}" if index in marks else ""
         lines.append(f"{'→' if index in marks else ' '} {text}{comma}{why}")
     return "\n".join([*lines, "]"])
-
-
-def shorten(case: Any, limit: int = 1500) -> str:
-    """A case as JSON, long lists cut: a 1000-row batch shows its first rows and its size."""
-    if case is None:
-        return "(a fixed case)"
-    if isinstance(case, str):
-        return case
-    if isinstance(case, list) and len(case) > 5:
-        head = json.dumps(case[:3], ensure_ascii=False, default=str)
-        return f"{len(case)} items, starting {head}"
-    text = json.dumps(case, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -67,8 +67,11 @@ def autodialer_contract_target(request: pytest.FixtureRequest) -> Iterator[Targe
 
 @pytest.fixture(scope="session")
 def autodialer_contract_settings(request: pytest.FixtureRequest) -> Any:
-    from .runner import kit_settings
+    """The kit's settings (no example database); hypothesis's other files go to the cache
+    folder, as with ``autodialer-contract check``. Only the kit's own tests ask for this."""
+    from .runner import keep_hypothesis_files_in_cache, kit_settings
 
+    keep_hypothesis_files_in_cache()
     option: Any = request.config.option
     return kit_settings(int(option.autodialer_max_examples or 20), _seed(option))
 

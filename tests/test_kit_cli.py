@@ -123,5 +123,6 @@ def test_pytest_pyargs_runs_the_same_suite(live, tmp_path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+    assert not (tmp_path / ".hypothesis").exists()  # in the user's cache folder instead
     cases = {case.get("name") for case in ET.parse(junit).getroot().iter("testcase")}
     assert cases == {"test_rule[make.vendor-example]", "test_rule[isolation]"}
