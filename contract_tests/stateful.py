@@ -89,7 +89,9 @@ class ContractMachine(RuleBasedStateMachine):
         prediction = model.predict_make(batch, {(k, "1") for k in self.pending})
         exchange = self.ctx.target.make(batch)
         self.flush()
-        report = exchange.body["report"]
+        report = exchange.body.get("report") if isinstance(exchange.body, dict) else None
+        if not isinstance(report, dict):
+            raise ModelMismatch(f"make {batch}: no report in {exchange.text[:300]!r}")
         got = {k: report[k] for k in ("lines", "ok", "inserted", "errorcode")}
         if got != prediction.report():
             raise ModelMismatch(f"make {batch}: expected {prediction.report()}, got {got}")
@@ -104,15 +106,19 @@ class ContractMachine(RuleBasedStateMachine):
     def newcall(self, index: int, how: str) -> None:
         phone = spell(self.number(index), how)
         form = {"id": 0, "name": "Тест", "phone": phone, "UUID": f"u{index}"}
-        answer = self.ctx.target.newcall(form).body
+        exchange = self.ctx.target.newcall(form)
+        answer = exchange.body
+        job = answer.get("QUERY_ID") if isinstance(answer, dict) else None
+        if not isinstance(job, int):
+            raise ModelMismatch(f"newcall {form}: no QUERY_ID in {exchange.text[:300]!r}")
         self.flush()
         pending = self.pending.get(self.number(index))
         if pending is not None:
             expected = {"QUERY_ID": pending.job, "QUERY_COUNT": 0}
         else:
-            expected = {"QUERY_ID": answer.get("QUERY_ID"), "QUERY_COUNT": 1}
+            expected = {"QUERY_ID": job, "QUERY_COUNT": 1}
             self.pending[self.number(index)] = Expected(
-                answer.get("QUERY_ID"), phone, FORCED[SUFFIXES[index]], self.now.date()
+                job, phone, FORCED[SUFFIXES[index]], self.now.date()
             )
         if answer != expected:
             raise ModelMismatch(f"newcall {form}: expected {expected}, got {answer}")
@@ -133,7 +139,13 @@ class ContractMachine(RuleBasedStateMachine):
         query = {"date_from": first.isoformat(), "date_to": last.isoformat()}
         if to is not None:
             query["to"] = spell(self.number(to), "+7")
-        rows = self.ctx.target.cdr(query).body
+        exchange = self.ctx.target.cdr(query)
+        rows = exchange.body
+        fields = ("QUERY_ID", "DST", "TIME", "CODE", "SEC")
+        if not isinstance(rows, list) or not all(
+            isinstance(r, dict) and all(f in r for f in fields) for r in rows
+        ):
+            raise ModelMismatch(f"cdr {query}: not a list of cdr rows: {exchange.text[:300]!r}")
         self.flush()
         expected = sorted(
             (e.job, e.phone, e.status)
