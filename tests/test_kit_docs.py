@@ -124,3 +124,16 @@ def test_the_docs_runs_give_what_they_show(commands, shown, servers, capsys) -> 
         output.append(done.stdout)
     missing_lines = in_order(normalised(shown), normalised("\n".join(output)))
     assert not missing_lines, "\n".join(output)
+
+
+SESSIONS = re.compile(r"```text\n(>>> .*?)```", re.S)
+
+
+@pytest.mark.parametrize("session", SESSIONS.findall(DOC.read_text("utf-8")), ids=str.strip)
+def test_the_docs_python_sessions_answer_what_they_show(session: str) -> None:
+    from contract_tests import validators
+
+    namespace = dict(vars(validators))
+    lines = session.strip().splitlines()
+    for prompt, answer in zip(lines[::2], lines[1::2], strict=True):
+        assert repr(eval(prompt.removeprefix(">>> "), namespace)) == answer  # the doc's own line
