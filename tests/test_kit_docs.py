@@ -39,6 +39,7 @@ def normalised(text: str) -> list[str]:
     text = re.sub(r'"(id|QUERY_ID)": \d+', r'"\1": N', text)
     text = re.sub(r"(?m)^(\S.*?\s+(?:ok|FAIL|skip|ERROR))\s+\d+\s+\d+\.\d", r"\1 N N", text)
     text = re.sub(r"(?m)^(newcall: 200) \d+$", r"\1 N", text)
+    text = re.sub(r"evt_kit_[0-9a-f]+_", "evt_kit_RUN_", text)
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
@@ -70,14 +71,32 @@ def _receiver(config: Any) -> web.Application:
     return app
 
 
+def _receiver_once_per_id(config: Any) -> web.Application:
+    """A receiver that stores each event under a unique key: a retry meets the key."""
+    seen: set[str] = set()
+
+    async def hook(request: web.Request) -> web.Response:
+        await request.read()
+        if request.headers["webhook-id"] in seen:
+            return web.Response(status=500, text="IntegrityError: duplicate key")
+        seen.add(request.headers["webhook-id"])
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    return app
+
+
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[dict[str, str]]:
-    """The servers the docs name by port: 8080 the emulator, 9090 the sloppy server,
-    9000 a receiver, 4010 Prism on the project's document (when installed)."""
+    """The servers the docs name by port: 8080 the emulator, 9090 the sloppy server, 9000 a
+    receiver, 9001 one that answers 500 on a retry, 4010 Prism on the project's document
+    (when installed)."""
     emulator = MockServer().start()
     sloppy = MockServer(app_factory=broken.sloppy_server).start()
     receiver = MockServer(app_factory=_receiver).start()
-    urls = {"8080": emulator.url, "9090": sloppy.url, "9000": receiver.url}
+    once = MockServer(app_factory=_receiver_once_per_id).start()
+    urls = {"8080": emulator.url, "9090": sloppy.url, "9000": receiver.url, "9001": once.url}
     prism = None
     if _prism():
         document = tmp_path_factory.mktemp("openapi") / "openapi.json"
@@ -97,7 +116,7 @@ def servers(tmp_path_factory) -> Iterator[dict[str, str]]:
                 time.sleep(0.2)  # Prism starting: a bounded wait for its port
         urls["4010"] = f"http://127.0.0.1:{port}"
     yield urls
-    for server in (emulator, sloppy, receiver):
+    for server in (emulator, sloppy, receiver, once):
         server.stop()
     if prism is not None:
         prism.terminate()
