@@ -19,8 +19,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 from . import model
 from .context import Context
 from .failures import ContractFailure, ModelMismatch
+from .model import FORCED
 from .properties import NEEDS_CONTROL, prop
-from .props_calls import FORCED
 from .target import Target
 
 SUFFIXES = sorted(FORCED)
