@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import rowtexts
+
 PENDING = "pending"  # waiting for its window, a free line or a retry
 DIALING = "dialing"  # an attempt is in progress on a dial line
 COMPLETED = "completed"  # answered, or attempts (or windows) used up after at least one attempt
@@ -97,24 +99,27 @@ def _dialled(name: str, default: object) -> property:
     return property(get, put, doc=f"``dial.{name}``; {default!r} before the first attempt")
 
 
+def _text(index: int, doc: str) -> property:
+    """A client text of the record, read from its packed :attr:`Record.texts`."""
+
+    def get(record: Record) -> str:
+        return rowtexts.text(record.texts, index)
+
+    return property(get, doc=doc)
+
+
 @dataclass(slots=True, eq=False)
 class Record:
     """One subscriber to call. A million of them may wait at once, so a record holds only
-    what differs between records: upload time and day live on its job, repeated texts
-    (names, variables, scenarios) are interned by whoever builds it, and what only an
+    what differs between records: upload time and day live on its job, the client's texts
+    are packed into one value (:mod:`.rowtexts`), and what only an
     attempt brings (attempts, outcome, history) lives in a :class:`Dialled` part made at
     the first attempt: a record that never rang is 56 bytes lighter."""
 
     seq: int  # unique per emulator run: the key of outcome draws and of the cdr order's tie-break
     job: Job
-    row_id: str  # the client's own ``id``
-    name: str
-    phone: str  # as submitted (cdr's DST)
+    texts: bytes  # the client's texts, packed (:mod:`.rowtexts`): read through the properties
     number: str  # normalised (duplicates, the ``to`` filter)
-    uuid: str
-    var1: str
-    var2: str
-    var3: str
     scenario: str
     start: int | None  # daily window in seconds after local midnight; None: any time
     stop: int | None
@@ -130,6 +135,14 @@ class Record:
     sec = _dialled("sec", 0)
     answer = _dialled("answer", "")
     time_text = _dialled("time_text", None)
+
+    phone = _text(rowtexts.PHONE, "as submitted (cdr's DST)")
+    row_id = _text(rowtexts.ROW_ID, "the client's own ``id``")
+    name = _text(rowtexts.NAME, "the row's ``name``")
+    uuid = _text(rowtexts.UUID, "the row's ``UUID``")
+    var1 = _text(rowtexts.VAR1, "the row's ``var1``")
+    var2 = _text(rowtexts.VAR2, "the row's ``var2``")
+    var3 = _text(rowtexts.VAR3, "the row's ``var3``")
 
     @property
     def history(self) -> list[Attempt]:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver import daytime, phones
+from mockserver import daytime, phones, rowtexts
 from mockserver.clock import Clock, parse_iso
 from mockserver.config import ForcedRule
 from mockserver.models import Job, Record
@@ -46,10 +46,8 @@ def record(
         return int(hours) * 3600 + int(minutes) * 60
 
     job = Job(1, "apikey", "make", 0.0, date.fromisoformat(day).toordinal())
-    return Record(
-        1, job, "1", "", "89222220000", "79222220000", "", "", "", "", "1",
-        seconds(start), seconds(stop), 1,
-    )  # fmt: skip
+    texts = rowtexts.pack("89222220000", "1", "", "", "", "", "")
+    return Record(1, job, texts, "79222220000", "1", seconds(start), seconds(stop), 1)
 
 
 def at(text: str) -> float:

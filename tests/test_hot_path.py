@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from mockserver import gc_control, jsonbody
+from mockserver import gc_control, jsonbody, rowtexts
 from mockserver.cdrindex import CdrIndex
 from mockserver.errors import MalformedBody
 from mockserver.models import Dialled, Job, Record
@@ -26,8 +26,8 @@ EPOCH = 1774656000.0  # 2026-03-28T00:00Z
 
 def record(start: int | None, stop: int | None, seq: int = 1) -> Record:
     job = Job(seq, "apikey", "make", 0.0, UPLOAD_DAY)
-    return Record(seq, job, str(seq), "", "8900", "7900", "", "", "", "", "1",
-                  start, stop, 3)  # fmt: skip
+    texts = rowtexts.pack("8900", str(seq), "", "", "", "", "")
+    return Record(seq, job, texts, "7900", "1", start, stop, 3)
 
 
 windows = st.one_of(

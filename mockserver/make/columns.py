@@ -5,7 +5,7 @@ nothing to lint), with no number given twice and none the account already holds.
 batch needs no decision per row: each field is read for every row at once by ``map`` (a
 loop in C) and checked against ``make.row``'s rule for it, and most fields hold one value
 in every row (the same times, scenario, maxcount, variables), which is then converted,
-checked and interned once. The records come from one ``map`` over the
+checked once. The records come from one ``map`` over the
 columns. The row-by-row road (:func:`.rows.make_rows`) costs several times as much, and
 is kept for every other batch: it explains each row it refuses, skips or lints. The two
 call the same rule functions (rules.py: inheritance, the window, the scenario, maxcount)
@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
-from sys import intern
 from typing import Any, TypeVar
 
 from ..models import Job, Record
 from ..phones import normalise
+from ..rowtexts import pack_columns
 from ..validation import field_checks
 from .rules import Scenarios, attempts, inherit, scenario_error, scenario_of
 
@@ -49,11 +49,6 @@ class Column:
         if self.same:
             return [table[self.values[0]]] * len(self.values)
         return list(map(table.__getitem__, self.values))
-
-    def interned(self) -> list[str]:
-        if self.same:
-            return [intern(self.values[0])] * len(self.values)
-        return list(map(intern, self.values))
 
 
 def records(
@@ -101,11 +96,12 @@ def records(
         return None
     maxcount = columns["maxcount"]
     counts = {value: attempts(value) for value in maxcount.distinct()}
-    # Names, CRM ids and variables repeat across a campaign's rows: interned, as rules.record does.
+    # The client's texts, packed into one value per record, as rules.record does.
+    texts = pack_columns(
+        phones, *(columns[name].values for name in ("id", "name", "UUID", "var1", "var2", "var3"))
+    )
     return list(map(
-        Record, range(first_seq, first_seq + count), repeat(job, count), columns["id"].values,
-        columns["name"].interned(), phones, numbers, columns["UUID"].interned(),
-        columns["var1"].interned(), columns["var2"].interned(), columns["var3"].interned(),
+        Record, range(first_seq, first_seq + count), repeat(job, count), texts, numbers,
         generation.each(scenario), starts, stops, maxcount.each(counts),
     ))  # fmt: skip
 

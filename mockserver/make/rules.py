@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sys import intern
 from typing import Any
 
-from .. import daytime, phones
+from .. import daytime, phones, rowtexts
 from ..models import Job, Record
 from ..validation import FieldError
 
@@ -143,10 +143,10 @@ def record(
     that broke no rule."""
     get = fields.get
     phone = fields["phone"]
-    # Names, CRM ids and variables repeat across a campaign's rows: interned, a million
-    # pending records share one copy of each distinct text.
+    # The client's texts, packed into one value (see rowtexts: a million pending records).
+    texts = rowtexts.pack(phone, get("id", ""), get("name", ""), get("UUID", ""),
+                          get("var1", ""), get("var2", ""), get("var3", ""))  # fmt: skip
     return Record(
-        0, job, get("id", ""), intern(get("name", "")), phone, phones.normalise(phone),
-        intern(get("UUID", "")), intern(get("var1", "")), intern(get("var2", "")),
-        intern(get("var3", "")), scenario, start, stop, attempts(get("maxcount", "")),
+        0, job, texts, phones.normalise(phone), scenario, start, stop,
+        attempts(get("maxcount", "")),
     )  # fmt: skip

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
+from .. import rowtexts
 from ..models import Attempt, Dialled, Job, Record
 from ..text import scrubbed
 from ..webhooks.models import AttemptLog, Delivery
@@ -268,17 +269,18 @@ def _log_row(a: AttemptLog) -> tuple[Any, ...]:
 
 
 def _record_row(r: Record) -> tuple[Any, ...]:
+    phone, row_id, name, uuid, var1, var2, var3 = rowtexts.unpack(r.texts)
     return (
         r.seq,
         r.job.id,
-        r.row_id,
-        r.name,
-        r.phone,
+        row_id,
+        name,
+        phone,
         r.number,
-        r.uuid,
-        r.var1,
-        r.var2,
-        r.var3,
+        uuid,
+        var1,
+        var2,
+        var3,
         r.scenario,
         r.start,
         r.stop,
@@ -295,20 +297,13 @@ def _record_row(r: Record) -> tuple[Any, ...]:
 
 
 def _record(row: tuple[Any, ...], job: Job, history: list[Attempt] | None) -> Record:
-    # Texts a campaign repeats are interned, as rows.spec does for fresh uploads.
     seq, _, row_id, name, phone, number, uuid, var1, var2, var3, scenario, *rest = row
     start, stop, maxcount, state, attempts, next_at, *dialled = rest
     record = Record(
         seq,
         job,
-        row_id,
-        intern(name),
-        phone,
+        rowtexts.pack(phone, row_id, name, uuid, var1, var2, var3),
         number,
-        intern(uuid),
-        intern(var1),
-        intern(var2),
-        intern(var3),
         intern(scenario),
         start,
         stop,
